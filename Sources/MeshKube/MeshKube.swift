@@ -1,0 +1,3 @@
+import CCurl
+/// placeholder
+public enum MeshKube {}

@@ -1,0 +1,8 @@
+import MeshCLI
+
+@main
+enum Entrypoint {
+    static func main() {
+        MeshctlMain.run()
+    }
+}
