@@ -27,10 +27,6 @@ let package = Package(
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"]),
-        .testTarget(
-            name: "MeshCLITests",
-            dependencies: ["MeshCLI"],
-            resources: [.copy("Golden")]
-        ),
+        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
     ]
 )

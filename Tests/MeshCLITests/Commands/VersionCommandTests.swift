@@ -1,0 +1,43 @@
+import MeshCLI
+import MeshCore
+import Testing
+
+@Suite struct VersionCommandTests {
+    @Test func textNamesTheReleaseCommitAndCompiler() async {
+        let result = await InProcess.run(["version", "--client"])
+        #expect(result.code == .ok)
+        let info = BuildInfo.current
+        #expect(result.standardOutput.hasPrefix("Client Version: \(info.version)\n"))
+        #expect(result.standardOutput.contains("Git Commit: \(info.gitCommit) (\(info.gitTreeState))\n"))
+        #expect(result.standardOutput.contains("Swift Version: \(info.swiftVersion)\n"))
+        #expect(result.standardOutput.contains("Platform: linux/"))
+    }
+
+    @Test(arguments: ["json", "yaml"])
+    func machineReadableOutputCarriesClientVersion(format: String) async throws {
+        let result = await InProcess.run(["version", "--client", "-o", format])
+        #expect(result.code == .ok)
+        let value = try format == "json" ? JSON.parse(result.standardOutput) : YAML.parse(result.standardOutput)
+        let client = try #require(value["clientVersion"])
+        #expect(client["version"]?.stringValue == BuildInfo.current.version)
+        #expect(client["gitCommit"]?.stringValue == BuildInfo.current.gitCommit)
+        #expect(client["gitTreeState"]?.stringValue == BuildInfo.current.gitTreeState)
+        #expect(client["buildDate"]?.stringValue == BuildInfo.current.buildDate)
+        #expect(client["swiftVersion"]?.stringValue == BuildInfo.current.swiftVersion)
+        #expect(client["platform"]?.stringValue?.hasPrefix("linux/") == true)
+    }
+
+    @Test func jsonIsIndentedLikeKubectl() async {
+        let result = await InProcess.run(["version", "--client", "-o", "json"])
+        #expect(result.standardOutput.hasPrefix("{\n    \"clientVersion\": {\n        \"version\": "))
+    }
+
+    @Test func buildFactsAreRecorded() {
+        let info = BuildInfo.current
+        #expect(!info.version.isEmpty)
+        #expect(info.gitCommit == "unknown" || info.gitCommit.count == 40)
+        #expect(["clean", "dirty", "unknown"].contains(info.gitTreeState))
+        #expect(info.buildDate.hasSuffix("Z"))
+        #expect(info.swiftVersion.first?.isNumber == true)
+    }
+}
