@@ -89,9 +89,8 @@ public struct ManPageGenerator: Sendable {
         if option.takesValue { spelling += " \\fI\(escape(option.valueName))\\fR" }
         var help = option.help
         if let value = option.defaultValue { help += " (default: \(value))" }
-        if !option.allowedValues.isEmpty { help += ". One of: \(option.allowedValues.joined(separator: ", "))." }
-        if option.kind == .repeatable { help += " May be repeated." }
-        if !option.aliases.isEmpty { help += " Also spelled \(option.aliases.map { "--\($0)" }.joined(separator: ", "))." }
+        if option.kind == .repeatable { help += " (repeatable)" }
+        if !option.aliases.isEmpty { help += " (also \(option.aliases.map { "--\($0)" }.joined(separator: ", ")))" }
         return [".TP", spelling, escape(help)]
     }
 

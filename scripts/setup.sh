@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages meshctl needs to build and test: the C libraries it links (libcurl, libyaml)
+# and the real peers its tests drive (shells for completions, man, python3/openssl/curl/kubectl for servers and
+# certificates). Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(
+    pkg-config libcurl4-openssl-dev libyaml-dev libsqlite3-dev   # build
+    man-db groff-base bash-completion zsh fish                   # generated man pages and completion scripts
+    python3 openssl curl ca-certificates                         # test peers: HTTPS servers, certificates
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
