@@ -116,18 +116,14 @@ public struct CommandLineParser: Sendable {
         }
         switch option.kind {
         case .flag:
-            try record(option, inline ?? "true", spelled: "--\(name)", path: path, into: &options)
+            try record(option, inline ?? "true", path: path, into: &options)
         case .counter:
-            try record(option, inline ?? "+1", spelled: "--\(name)", path: path, into: &options)
+            try record(option, inline ?? "+1", path: path, into: &options)
         case .value, .repeatable:
-            if let inline {
-                try record(option, inline, spelled: "--\(name)", path: path, into: &options)
-            } else if index < arguments.count {
-                index += 1
-                try record(option, arguments[index - 1], spelled: "--\(name)", path: path, into: &options)
-            } else {
-                throw UsageError("flag needs an argument: --\(name)", at: path)
-            }
+            let missing = UsageError("flag needs an argument: --\(name)", at: path)
+            let value: String
+            if let inline { value = inline } else { value = try nextArgument(arguments, index: &index, orThrow: missing) }
+            try record(option, value, path: path, into: &options)
         }
     }
 
@@ -146,30 +142,37 @@ public struct CommandLineParser: Sendable {
             switch option.kind {
             case .flag, .counter:
                 if let inline {
-                    try record(option, inline, spelled: "-\(letter)", path: path, into: &options)
+                    try record(option, inline, path: path, into: &options)
                     return
                 }
-                try record(option, option.kind == .flag ? "true" : "+1", spelled: "-\(letter)", path: path, into: &options)
+                try record(option, option.kind == .flag ? "true" : "+1", path: path, into: &options)
                 offset += 1
             case .value, .repeatable:
+                let missing = UsageError("flag needs an argument: '\(letter)' in -\(letter)", at: path)
+                let value: String
                 if let inline {
-                    try record(option, inline, spelled: "-\(letter)", path: path, into: &options)
+                    value = inline
                 } else if !rest.isEmpty {
-                    try record(option, rest, spelled: "-\(letter)", path: path, into: &options)
-                } else if index < arguments.count {
-                    index += 1
-                    try record(option, arguments[index - 1], spelled: "-\(letter)", path: path, into: &options)
+                    value = rest
                 } else {
-                    throw UsageError("flag needs an argument: '\(letter)' in -\(letter)", at: path)
+                    value = try nextArgument(arguments, index: &index, orThrow: missing)
                 }
+                try record(option, value, path: path, into: &options)
                 return
             }
         }
     }
 
+    /// The word after an option that takes a separate value.
+    private func nextArgument(_ arguments: [String], index: inout Int, orThrow error: UsageError) throws(UsageError) -> String {
+        guard index < arguments.count else { throw error }
+        index += 1
+        return arguments[index - 1]
+    }
+
     /// Checks `value` against the option's kind, allowed values and type, then records it.
     private func record(
-        _ option: OptionSpec, _ value: String, spelled: String, path: CommandPath, into options: inout ParsedOptions
+        _ option: OptionSpec, _ value: String, path: CommandPath, into options: inout ParsedOptions
     ) throws(UsageError) {
         func invalid(_ reason: String) -> UsageError {
             UsageError("invalid argument \"\(value)\" for \"\(option.displayName)\" flag: \(reason)", at: path)

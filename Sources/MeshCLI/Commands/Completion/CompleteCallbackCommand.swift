@@ -8,13 +8,14 @@ enum CompleteCallbackCommand {
         name: "__complete",
         abstract: "Print completion candidates (used by the completion scripts)",
         arguments: [
-            ArgumentSpec("KIND", help: DynamicCompletion.allCases.map(\.rawValue).joined(separator: ", ")),
+            ArgumentSpec(
+                "KIND", help: "what to complete", completion: .values(DynamicCompletion.allCases.map(\.rawValue))),
             ArgumentSpec("WORD", help: "the words typed so far, when the kind needs them", arity: .variadic),
         ],
         hidden: true,
         run: { invocation, context in
             guard let kind = invocation.arguments.first.flatMap(DynamicCompletion.init(rawValue:)) else {
-                return .usage
+                throw UsageError("missing completion kind", at: invocation.path)
             }
             for candidate in candidates(kind, words: Array(invocation.arguments.dropFirst())) {
                 context.print(candidate)
