@@ -31,6 +31,8 @@ public struct KubeError: Error, Sendable, CustomStringConvertible, ExitCodeProvi
         case credentials
         /// The server's answer could not be understood.
         case invalidResponse
+        /// The server has no resource type of that name (`meshctl get foo`).
+        case unknownResource
         /// The operation was cancelled by the caller (a watch that was stopped).
         case cancelled
     }
