@@ -49,8 +49,21 @@ public final class Authenticator: Sendable {
 
     /// The headers to add to a request: `Authorization` and `Impersonate-*`.
     public func headers() throws(KubeError) -> [(name: String, value: String)] {
+        try credential().headers
+    }
+
+    /// The headers of a request and, when an exec plugin handed one out, the client certificate the transport
+    /// must present; the plugin runs at most once for both.
+    public func credential() throws(KubeError) -> (headers: [(name: String, value: String)], clientCertificate: (certificate: Data, key: Data)?) {
         var headers: [(name: String, value: String)] = []
-        if let value = try authorization() { headers.append(("Authorization", value)) }
+        var certificate: (certificate: Data, key: Data)?
+        if runner != nil {
+            let exec = try execCredential()
+            if let token = exec.token { headers.append(("Authorization", "Bearer \(token)")) }
+            if let cert = exec.clientCertificateData, let key = exec.clientKeyData { certificate = (cert, key) }
+        } else if let value = try authorization() {
+            headers.append(("Authorization", value))
+        }
         if let user = impersonation.user { headers.append(("Impersonate-User", user)) }
         if let uid = impersonation.uid { headers.append(("Impersonate-Uid", uid)) }
         for group in impersonation.groups { headers.append(("Impersonate-Group", group)) }
@@ -58,15 +71,7 @@ public final class Authenticator: Sendable {
             let name = "Impersonate-Extra-" + (key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key)
             for value in values { headers.append((name, value)) }
         }
-        return headers
-    }
-
-    /// A client certificate obtained from an exec plugin, which the transport must present.
-    public func clientCertificate() throws(KubeError) -> (certificate: Data, key: Data)? {
-        guard runner != nil else { return nil }
-        let credential = try execCredential()
-        guard let cert = credential.clientCertificateData, let key = credential.clientKeyData else { return nil }
-        return (cert, key)
+        return (headers, certificate)
     }
 
     /// Forgets credentials the server just refused (401); returns whether a retry may succeed with new ones.
@@ -114,7 +119,7 @@ public final class Authenticator: Sendable {
             }
             return "Bearer \(token)"
         case .exec:
-            return try execCredential().token.map { "Bearer \($0)" }
+            return nil  // handled by credential()
         }
     }
 

@@ -62,9 +62,10 @@ public final class KubeClient {
     func makeRequest(
         _ method: String, path: String, query: [(String, String)], body: Data?, contentType: String?, accept: String
     ) throws(KubeError) -> HTTPRequest {
-        try ensureClientCertificate()
+        let credential = try authenticator.credential()
+        if let pair = credential.clientCertificate { try present(pair) }
         var request = HTTPRequest(method: method, url: url(path: path, query: query), body: body)
-        request.headers = try authenticator.headers()
+        request.headers = credential.headers
         request.headers.append(("Accept", accept))
         if let contentType { request.headers.append(("Content-Type", contentType)) }
         return request
@@ -95,8 +96,7 @@ public final class KubeClient {
     }
 
     /// An exec plugin may hand out a client certificate: the transport then has to present it.
-    private func ensureClientCertificate() throws(KubeError) {
-        guard let pair = try authenticator.clientCertificate() else { return }
+    private func present(_ pair: (certificate: Data, key: Data)) throws(KubeError) {
         var options = transport.options
         guard options.tls.clientCertificateData != pair.certificate || options.tls.clientKeyData != pair.key else { return }
         options.tls.clientCertificateData = pair.certificate
