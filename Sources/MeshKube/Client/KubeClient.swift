@@ -21,6 +21,13 @@ public final class KubeClient {
         transport = try CurlTransport(options: config.transportOptions)
     }
 
+    /// Loads the kubeconfig (or the in-cluster configuration) and makes a client for the selected context.
+    public convenience init(
+        loader: KubeconfigLoader = KubeconfigLoader(), overrides: KubeconfigOverrides = KubeconfigOverrides()
+    ) throws(KubeError) {
+        try self.init(config: loader.clientConfig(overrides), environment: loader.environment)
+    }
+
     /// New connections opened so far (1 when every request reused the first).
     public var connectionsOpened: Int { retiredConnections + transport.connectionsOpened }
 

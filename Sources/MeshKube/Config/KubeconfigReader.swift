@@ -12,19 +12,24 @@ struct KubeconfigReader {
         directory = (file as NSString).deletingLastPathComponent
     }
 
+    static func article(_ value: Value) -> String {
+        let kind = value.kindName
+        return ("aeiou".contains(kind.first ?? "x") ? "an " : "a ") + kind
+    }
+
     func fail(_ path: String, _ problem: String) -> KubeError {
         KubeError.kubeconfig(file, path.isEmpty ? problem : "\(path): \(problem)")
     }
 
     func object(_ value: Value?, _ path: String) throws(KubeError) -> Value.Object? {
         guard let value, !value.isNull else { return nil }
-        guard let object = value.objectValue else { throw fail(path, "expected a mapping, found a \(value.kindName)") }
+        guard let object = value.objectValue else { throw fail(path, "expected a mapping, found \(Self.article(value))") }
         return object
     }
 
     func array(_ value: Value?, _ path: String) throws(KubeError) -> [Value] {
         guard let value, !value.isNull else { return [] }
-        guard let items = value.arrayValue else { throw fail(path, "expected a sequence, found a \(value.kindName)") }
+        guard let items = value.arrayValue else { throw fail(path, "expected a sequence, found \(Self.article(value))") }
         return items
     }
 
@@ -32,7 +37,7 @@ struct KubeconfigReader {
         guard let value, !value.isNull else { return nil }
         switch value {
         case .string(let string): return string
-        default: throw fail(path, "expected a string, found a \(value.kindName)")
+        default: throw fail(path, "expected a string, found \(Self.article(value))")
         }
     }
 
@@ -40,7 +45,7 @@ struct KubeconfigReader {
         guard let value, !value.isNull else { return nil }
         if let bool = value.boolValue { return bool }
         if let text = value.stringValue, ["true", "false"].contains(text) { return text == "true" }
-        throw fail(path, "expected true or false, found a \(value.kindName)")
+        throw fail(path, "expected true or false, found \(Self.article(value))")
     }
 
     func strings(_ value: Value?, _ path: String) throws(KubeError) -> [String] {
