@@ -154,7 +154,8 @@ class Handler(BaseHTTPRequestHandler):
                              "body": body.decode("utf-8", "replace")})
         if url.path == "/_requests":
             with LOCK:
-                return self.send_json(200, list(REQUESTS[:-1]))
+                REQUESTS.pop()  # the log does not list its own reads
+                return self.send_json(200, list(REQUESTS))
         if url.path == "/_stats":
             with LOCK:
                 return self.send_json(200, {"connections": STATS["connections"]})
