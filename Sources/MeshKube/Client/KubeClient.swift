@@ -21,6 +21,13 @@ public final class KubeClient {
         transport = try CurlTransport(options: config.transportOptions)
     }
 
+    /// A client sharing another's authenticator (a watch thread), so cached credentials are reused.
+    init(config: ClientConfig, authenticator: Authenticator) throws(KubeError) {
+        self.config = config
+        self.authenticator = authenticator
+        transport = try CurlTransport(options: config.transportOptions)
+    }
+
     /// Loads the kubeconfig (or the in-cluster configuration) and makes a client for the selected context.
     public convenience init(
         loader: KubeconfigLoader = KubeconfigLoader(), overrides: KubeconfigOverrides = KubeconfigOverrides()
