@@ -43,6 +43,26 @@ def status_body(code, reason, message, details=None):
     return body
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def make_jwt(sub, exp):
+    header = b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    payload = b64url(json.dumps({"sub": sub, "exp": int(exp), "iss": "test"}).encode())
+    return "%s.%s.sig" % (header, payload)
+
+
+def jwt_claims(token):
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except Exception:
+        return None
+
+
 def pod(i, ns):
     return {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "pod-%d" % i, "namespace": ns, "resourceVersion": str(100 + i),
@@ -120,6 +140,9 @@ class Handler(BaseHTTPRequestHandler):
             token = auth[7:]
             if token in ARGS.tokens or token.startswith("ok-"):
                 return "token:" + token
+            claims = jwt_claims(token)
+            if claims and claims.get("exp", 0) > time.time():
+                return "oidc:" + claims.get("sub", "")
         if auth.startswith("Basic ") and ARGS.basic:
             try:
                 if base64.b64decode(auth[6:]).decode() == ARGS.basic:
@@ -156,6 +179,16 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 REQUESTS.pop()  # the log does not list its own reads
                 return self.send_json(200, list(REQUESTS))
+        if url.path == "/.well-known/openid-configuration":
+            base = "https://127.0.0.1:%d" % self.server.server_address[1]
+            return self.send_json(200, {"issuer": base, "token_endpoint": base + "/oidc/token"})
+        if url.path == "/oidc/token" and self.command == "POST":
+            form = dict(urllib.parse.parse_qsl(body.decode()))
+            if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != "refresh-1" \
+                    or form.get("client_id") != "meshctl":
+                return self.send_json(400, {"error": "invalid_grant"})
+            return self.send_json(200, {"id_token": make_jwt("alice", time.time() + 3600), "refresh_token": "refresh-2",
+                                        "token_type": "Bearer"})
         if url.path == "/_stats":
             with LOCK:
                 return self.send_json(200, {"connections": STATS["connections"]})
