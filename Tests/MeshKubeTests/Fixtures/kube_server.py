@@ -21,6 +21,7 @@ Endpoints (besides a generic object store under /api and /apis, which supports G
 import argparse
 import base64
 import json
+import socket
 import ssl
 import sys
 import threading
@@ -32,6 +33,7 @@ LOCK = threading.Lock()
 REQUESTS = []
 STATS = {"connections": 0, "retry": {}, "drop": 0}
 STORE = {}
+PODS = {}
 ARGS = None
 
 
@@ -64,10 +66,13 @@ def jwt_claims(token):
 
 
 def pod(i, ns):
-    return {"apiVersion": "v1", "kind": "Pod",
+    p = {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "pod-%d" % i, "namespace": ns, "resourceVersion": str(100 + i),
                          "labels": {"app": "web" if i % 2 == 0 else "db"}},
             "spec": {"nodeName": "node-1", "containers": [{"name": "app", "image": "nginx"}]}}
+    if ARGS.pod_padding:
+        p["metadata"]["annotations"] = {"padding": "x" * ARGS.pod_padding}
+    return p
 
 
 def configmap(i, ns):
@@ -121,6 +126,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except Exception:
+            pass
         with LOCK:
             STATS["connections"] += 1
 
@@ -242,7 +251,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.store(parts, query, body)
 
     def list_pods(self, ns, query):
-        pods = [pod(i, ns) for i in range(ARGS.pods)]
+        pods = PODS.get(ns) or [pod(i, ns) for i in range(ARGS.pods)]
+        PODS[ns] = pods
         selector = query.get("labelSelector")
         if selector and "=" in selector:
             key, value = selector.split("=", 1)
@@ -364,6 +374,7 @@ def main():
     parser.add_argument("--basic")
     parser.add_argument("--anonymous", action="store_true")
     parser.add_argument("--pods", type=int, default=5)
+    parser.add_argument("--pod-padding", type=int, default=0)
     parser.add_argument("--lifetime", type=float, default=120)
     ARGS = parser.parse_args()
     ARGS.tokens = [t for t in ARGS.tokens.split(",") if t]
