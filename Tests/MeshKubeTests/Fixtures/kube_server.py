@@ -218,6 +218,9 @@ class Handler(BaseHTTPRequestHandler):
         if path in RESOURCES:
             gv = path[5:] if path.startswith("/api/") else path[6:]
             return self.send_json(200, {"kind": "APIResourceList", "groupVersion": gv, "resources": RESOURCES[path]})
+        if parts and parts[0] == "slow":
+            time.sleep(float(parts[1]))
+            return self.send_json(200, {"slept": parts[1]})
         if parts and parts[0] == "retry":
             n = int(parts[1])
             with LOCK:

@@ -79,6 +79,15 @@ struct CurlTransportTests {
         #expect(error?.code == .unsupportedURL)
     }
 
+    @Test func theRequestTimeoutIsEnforced() throws {
+        let (server, _) = try TestServer.https(arguments: ["--anonymous"])
+        let options = TransportOptions(tls: TLSSettings(insecureSkipVerify: true), requestTimeout: .milliseconds(300))
+        let transport = try CurlTransport(options: options)
+        let error = #expect(throws: KubeError.self) { try transport.perform(HTTPRequest(url: server.url + "/slow/3")) }
+        #expect(error?.code == .timeout)
+        #expect(error?.message.contains("--request-timeout") == true)
+    }
+
     @Test func aClosedPortIsAConnectionError() throws {
         let transport = try CurlTransport(options: TransportOptions(connectTimeout: .seconds(5)))
         let error = #expect(throws: KubeError.self) { try transport.perform(HTTPRequest(url: "http://127.0.0.1:1/version")) }
