@@ -8,13 +8,22 @@ final class TestServer: @unchecked Sendable {
 
     var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
+    /// Starts another fixture script that prints "PORT n" when ready (the CONNECT proxy).
+    convenience init(script: String, arguments: [String]) throws {
+        try self.init(launch: [TestTools.fixtures.appendingPathComponent(script).path, "--lifetime", "120"] + arguments, scheme: "http")
+    }
+
     /// Starts the server; `tls` serves HTTPS with the given certificate, `clientCA` asks for client certificates.
-    init(tls: (cert: URL, key: URL)?, clientCA: URL? = nil, arguments: [String] = []) throws {
-        guard let python = TestTools.python3 else { throw TestTools.Failure(description: "python3 is missing") }
+    convenience init(tls: (cert: URL, key: URL)?, clientCA: URL? = nil, arguments: [String] = []) throws {
         var args = [TestTools.fixtures.appendingPathComponent("kube_server.py").path, "--lifetime", "120"] + arguments
         if let tls { args += ["--cert", tls.cert.path, "--key", tls.key.path] }
         if let clientCA { args += ["--client-ca", clientCA.path] }
-        scheme = tls == nil ? "http" : "https"
+        try self.init(launch: args, scheme: tls == nil ? "http" : "https")
+    }
+
+    private init(launch args: [String], scheme: String) throws {
+        guard let python = TestTools.python3 else { throw TestTools.Failure(description: "python3 is missing") }
+        self.scheme = scheme
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = args

@@ -88,6 +88,16 @@ struct CurlTransportTests {
         #expect(error?.message.contains("--request-timeout") == true)
     }
 
+    @Test func proxyURLTunnelsThroughTheProxy() throws {
+        let (server, pki) = try TestServer.https(arguments: ["--anonymous"])
+        let log = try TestTools.temporaryDirectory().appendingPathComponent("proxy.log")
+        let proxy = try TestServer(script: "connect_proxy.py", arguments: ["--log", log.path])
+        let options = TransportOptions(tls: TLSSettings(caData: try pki.data(pki.caCert)), proxyURL: proxy.url)
+        let transport = try CurlTransport(options: options)
+        #expect(try transport.perform(HTTPRequest(url: server.url + "/version")).status == 200)
+        #expect(try String(contentsOf: log, encoding: .utf8) == "CONNECT 127.0.0.1:\(server.port)\n")
+    }
+
     @Test func aClosedPortIsAConnectionError() throws {
         let transport = try CurlTransport(options: TransportOptions(connectTimeout: .seconds(5)))
         let error = #expect(throws: KubeError.self) { try transport.perform(HTTPRequest(url: "http://127.0.0.1:1/version")) }
