@@ -61,13 +61,20 @@ public struct APIResource: Sendable, Hashable {
 }
 
 extension APIResource {
-    /// Core resources meshctl reads without asking discovery.
+    /// `pods`, known without discovery.
     public static let pods = APIResource(group: "", version: "v1", name: "pods", kind: "Pod", namespaced: true, shortNames: ["po"])
+    /// `services`, known without discovery.
     public static let services = APIResource(group: "", version: "v1", name: "services", kind: "Service", namespaced: true, shortNames: ["svc"])
+    /// `secrets`, known without discovery.
     public static let secrets = APIResource(group: "", version: "v1", name: "secrets", kind: "Secret", namespaced: true)
+    /// `configMaps`, known without discovery.
     public static let configMaps = APIResource(group: "", version: "v1", name: "configmaps", kind: "ConfigMap", namespaced: true, shortNames: ["cm"])
+    /// `nodes`, known without discovery.
     public static let nodes = APIResource(group: "", version: "v1", name: "nodes", kind: "Node", namespaced: false, shortNames: ["no"])
+    /// `namespaces`, known without discovery.
     public static let namespaces = APIResource(group: "", version: "v1", name: "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"])
+    /// `events`, known without discovery.
     public static let events = APIResource(group: "", version: "v1", name: "events", kind: "Event", namespaced: true, shortNames: ["ev"])
+    /// `deployments`, known without discovery.
     public static let deployments = APIResource(group: "apps", version: "v1", name: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"])
 }

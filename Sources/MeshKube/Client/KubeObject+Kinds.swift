@@ -3,10 +3,13 @@ import MeshCore
 
 /// A container of a pod: what meshctl reads to tell sidecars and versions apart.
 public struct ContainerInfo: Sendable, Equatable {
+    /// The container's name (`istio-proxy`).
     public var name: String
+    /// Its image reference.
     public var image: String
     /// From `status.containerStatuses` (or `initContainerStatuses`), when reported.
     public var ready: Bool?
+    /// Restarts so far, from the container's status.
     public var restartCount: Int?
 }
 

@@ -19,9 +19,13 @@ public struct ClientConfig: Sendable {
 
     /// The identity to act as (`Impersonate-*` headers).
     public struct Impersonation: Sendable, Equatable {
+        /// `Impersonate-User` (`--as`).
         public var user: String?
+        /// `Impersonate-Uid` (`--as-uid`).
         public var uid: String?
+        /// `Impersonate-Group`, one header each (`--as-group`).
         public var groups: [String]
+        /// `Impersonate-Extra-<key>` (kubeconfig `as-user-extra`).
         public var extra: [String: [String]]
 
         public init(user: String? = nil, uid: String? = nil, groups: [String] = [], extra: [String: [String]] = [:]) {

@@ -78,7 +78,9 @@ public struct ExecConfig: Sendable, Equatable {
 
     /// One `env` entry.
     public struct EnvVar: Sendable, Equatable {
+        /// The variable's name.
         public var name: String
+        /// Its value.
         public var value: String
 
         public init(name: String, value: String) {

@@ -21,6 +21,7 @@ Endpoints (besides a generic object store under /api and /apis, which supports G
 import argparse
 import base64
 import json
+import os
 import socket
 import ssl
 import sys
@@ -81,41 +82,10 @@ def configmap(i, ns):
             "data": {"n": str(i)}}
 
 
-DISCOVERY = {
-    "/api": {"kind": "APIVersions", "versions": ["v1"]},
-    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-        {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}},
-        {"name": "networking.istio.io", "versions": [
-            {"groupVersion": "networking.istio.io/v1", "version": "v1"},
-            {"groupVersion": "networking.istio.io/v1beta1", "version": "v1beta1"}],
-         "preferredVersion": {"groupVersion": "networking.istio.io/v1", "version": "v1"}},
-        {"name": "security.istio.io", "versions": [{"groupVersion": "security.istio.io/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": "security.istio.io/v1", "version": "v1"}}]},
-}
-
-
-def resource(name, kind, namespaced=True, short=None, verbs=("get", "list", "watch", "create", "update", "patch", "delete")):
-    r = {"name": name, "singularName": kind.lower(), "namespaced": namespaced, "kind": kind, "verbs": list(verbs)}
-    if short:
-        r["shortNames"] = short
-    return r
-
-
-RESOURCES = {
-    "/api/v1": [resource("pods", "Pod", short=["po"]), resource("pods/status", "Pod"),
-                resource("services", "Service", short=["svc"]), resource("secrets", "Secret"),
-                resource("configmaps", "ConfigMap", short=["cm"]), resource("nodes", "Node", False, ["no"]),
-                resource("namespaces", "Namespace", False, ["ns"])],
-    "/apis/apps/v1": [resource("deployments", "Deployment", short=["deploy"]),
-                      resource("deployments/scale", "Scale")],
-    "/apis/networking.istio.io/v1": [resource("virtualservices", "VirtualService", short=["vs"]),
-                                     resource("destinationrules", "DestinationRule", short=["dr"]),
-                                     resource("gateways", "Gateway", short=["gw"])],
-    "/apis/networking.istio.io/v1beta1": [resource("virtualservices", "VirtualService", short=["vs"])],
-    "/apis/security.istio.io/v1": [resource("authorizationpolicies", "AuthorizationPolicy", short=["ap"]),
-                                   resource("peerauthentications", "PeerAuthentication", short=["pa"])],
-}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "discovery.json")) as f:
+    _DISCOVERY = json.load(f)
+DISCOVERY = _DISCOVERY["groups"]      # /api and /apis
+RESOURCES = _DISCOVERY["resources"]   # APIResourceList per group version
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -389,7 +359,7 @@ def main():
             context.load_verify_locations(ARGS.client_ca)
             context.verify_mode = ssl.CERT_OPTIONAL
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
-    threading.Timer(ARGS.lifetime, lambda: __import__("os")._exit(0)).start()
+    threading.Timer(ARGS.lifetime, lambda: os._exit(0)).start()
     print("PORT %d" % server.server_address[1], flush=True)
     server.serve_forever()
 
