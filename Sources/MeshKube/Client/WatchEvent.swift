@@ -4,8 +4,11 @@ import MeshCore
 public struct WatchEvent: Sendable, Equatable {
     /// What happened.
     public enum EventType: String, Sendable {
+        /// The object appeared.
         case added = "ADDED"
+        /// The object changed.
         case modified = "MODIFIED"
+        /// The object went away.
         case deleted = "DELETED"
         /// Only a new resource version to resume from; the object carries nothing else.
         case bookmark = "BOOKMARK"
