@@ -3,6 +3,7 @@
 --log, tunnels bytes both ways, and exits after --lifetime seconds."""
 import argparse
 import os
+import signal
 import socket
 import socketserver
 import threading
@@ -56,6 +57,7 @@ if __name__ == "__main__":
     parser.add_argument("--log", required=True)
     parser.add_argument("--lifetime", type=float, default=120)
     ARGS = parser.parse_args()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])  # the test runner may block them
     server = Server(("127.0.0.1", 0), Handler)
     threading.Timer(ARGS.lifetime, lambda: os._exit(0)).start()
     print("PORT %d" % server.server_address[1], flush=True)

@@ -22,6 +22,7 @@ import argparse
 import base64
 import json
 import os
+import signal
 import socket
 import ssl
 import sys
@@ -350,6 +351,7 @@ def main():
     parser.add_argument("--pod-padding", type=int, default=0)
     parser.add_argument("--lifetime", type=float, default=120)
     ARGS = parser.parse_args()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])  # the test runner may block them
     ARGS.tokens = [t for t in ARGS.tokens.split(",") if t]
     server = Server(("127.0.0.1", 0), Handler)
     if ARGS.cert:

@@ -39,14 +39,14 @@ final class TestServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(20)
         while box.get() == nil && Date() < deadline && process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
         guard let line = box.get(), line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
-            process.terminate()
+            TestTools.stop(process)
             throw TestTools.Failure(description: "the test API server did not start")
         }
         self.port = port
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        TestTools.stop(process)
     }
 
     /// Starts an HTTPS server with the shared test PKI.

@@ -11,7 +11,14 @@ enum TestTools {
         return nil
     }
 
-    static let python3 = find("python3")
+    /// The real interpreter: a version-manager shim (pyenv) may fork, and terminating the shim would leave the
+    /// server running until its own lifetime ends.
+    static let python3: String? = {
+        guard let shim = find("python3") else { return nil }
+        let real = try? run(shim, ["-c", "import sys; print(sys.executable)"], timeout: 10)
+        let path = real?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return FileManager.default.isExecutableFile(atPath: path) ? path : shim
+    }()
     static let openssl = find("openssl")
     /// Whether the HTTPS integration tests can run here.
     static let available = python3 != nil && openssl != nil
@@ -37,7 +44,7 @@ enum TestTools {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) timed out")
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -45,6 +52,13 @@ enum TestTools {
             throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) failed: \(text)")
         }
         return text
+    }
+
+    /// Ends a child for good. SIGKILL, because children inherit the test runner's signal mask, in which
+    /// SIGTERM may be blocked.
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// A fresh temporary directory.

@@ -21,7 +21,7 @@ struct HTTP2Tests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            defer { process.terminate() }
+            defer { TestTools.stop(process) }
             let deadline = Date().addingTimeInterval(5)
             while process.isRunning && Date() < deadline {
                 if let response = try? transport.perform(HTTPRequest(url: "https://127.0.0.1:\(port)/version")) {
