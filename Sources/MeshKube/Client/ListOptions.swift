@@ -1,5 +1,3 @@
-import MeshCore
-
 /// How to select and page a list.
 public struct ListOptions: Sendable, Equatable {
     /// `labelSelector` (`app=web,tier!=db`).
@@ -25,37 +23,4 @@ public struct ListOptions: Sendable, Equatable {
         if let fieldSelector, !fieldSelector.isEmpty { query.append(("fieldSelector", fieldSelector)) }
         return query
     }
-}
-
-/// A complete list: every page's items, and the list's resource version (to start a watch from).
-public struct ObjectList: Sendable {
-    /// The objects, in server order.
-    public var items: [Value]
-    /// `metadata.resourceVersion` of the list.
-    public var resourceVersion: String?
-    /// Pages fetched.
-    public var pages: Int
-}
-
-
-/// How a patch body is to be read.
-public enum PatchType: String, Sendable, CaseIterable {
-    /// RFC 7386 JSON merge patch.
-    case merge = "application/merge-patch+json"
-    /// RFC 6902 JSON patch (a list of operations).
-    case json = "application/json-patch+json"
-    /// Kubernetes strategic merge patch (built-in kinds only).
-    case strategic = "application/strategic-merge-patch+json"
-    /// Server-side apply (needs a field manager).
-    case apply = "application/apply-patch+yaml"
-}
-
-/// What happens to dependents when an object is deleted.
-public enum PropagationPolicy: String, Sendable {
-    /// Delete dependents in the background.
-    case background = "Background"
-    /// Delete dependents first.
-    case foreground = "Foreground"
-    /// Leave dependents.
-    case orphan = "Orphan"
 }
