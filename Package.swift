@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
-        .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"]),
+        .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"], exclude: ["Fixtures"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
     ]
 )
