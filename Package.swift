@@ -25,8 +25,10 @@ let package = Package(
         .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
+        // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
+        .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
-        .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"], exclude: ["Fixtures"]),
-        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
+        .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
+        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     pkg-config libcurl4-openssl-dev libyaml-dev libsqlite3-dev   # build
     man-db groff-base bash-completion zsh fish                   # generated man pages and completion scripts
-    python3 openssl curl ca-certificates                         # test peers: HTTPS servers, certificates
+    python3 openssl curl ca-certificates nghttp2-server          # test peers: HTTPS and HTTP/2 servers, certificates
 )
 
 missing=()

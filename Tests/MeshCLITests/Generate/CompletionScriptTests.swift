@@ -1,3 +1,4 @@
+import MeshTestSupport
 import Foundation
 import MeshCLI
 import Testing
@@ -5,11 +6,11 @@ import Testing
 /// The completion scripts work in the real shells: bash (with bash-completion) and fish are driven as a user's
 /// TAB would drive them; zsh is checked for syntax.
 @Suite struct CompletionScriptTests {
-    static let bash = Subprocess.find("bash")
+    static let bash = TestTools.find("bash")
     static let bashCompletion = "/usr/share/bash-completion/bash_completion"
     static let hasBashCompletion = bash != nil && FileManager.default.fileExists(atPath: bashCompletion)
-    static let fish = Subprocess.find("fish")
-    static let zsh = Subprocess.find("zsh")
+    static let fish = TestTools.find("fish")
+    static let zsh = TestTools.find("zsh")
 
     /// Completes `line` in bash as readline would split it, returning COMPREPLY.
     func bashComplete(_ line: String) throws -> [String] {

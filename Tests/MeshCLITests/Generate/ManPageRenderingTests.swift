@@ -1,3 +1,4 @@
+import MeshTestSupport
 import Foundation
 import MeshCLI
 import MeshCore
@@ -5,7 +6,7 @@ import Testing
 
 /// Every generated man page renders with man(1) without a warning.
 @Suite struct ManPageRenderingTests {
-    static let man = Subprocess.find("man")
+    static let man = TestTools.find("man")
 
     @Test(.enabled(if: man != nil, "man(1) is not installed (apt-get install man-db)"))
     func pagesRenderWithoutWarnings() throws {

@@ -1,16 +1,16 @@
 import Foundation
 
 /// Runs a program to completion and captures its output; for tests that drive real peers and the real binary.
-struct Subprocess {
-    struct Result {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
+public struct Subprocess {
+    public struct Result {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
         /// Whether the process ended by a signal (a crash) rather than by exiting.
-        var crashed: Bool
+        public var crashed: Bool
     }
 
-    static func run(
+    public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil,
         directory: URL? = nil
     ) throws -> Result {
@@ -40,13 +40,6 @@ struct Subprocess {
             standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData.get(), as: UTF8.self),
             crashed: process.terminationReason == .uncaughtSignal)
-    }
-
-    /// Whether an executable is on PATH (or at an absolute path).
-    static func find(_ name: String) -> String? {
-        if name.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 

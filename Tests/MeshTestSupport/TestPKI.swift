@@ -2,27 +2,27 @@ import Foundation
 
 /// Throwaway certificates made with openssl once per test run: a CA, a server certificate for 127.0.0.1,
 /// a server certificate valid only for `api.mesh.test`, a client certificate, and an unrelated CA.
-struct TestPKI: Sendable {
-    let directory: URL
+public struct TestPKI: Sendable {
+    public let directory: URL
 
-    var caCert: URL { directory.appendingPathComponent("ca.crt") }
-    var otherCACert: URL { directory.appendingPathComponent("other-ca.crt") }
-    var serverCert: URL { directory.appendingPathComponent("server.crt") }
-    var serverKey: URL { directory.appendingPathComponent("server.key") }
-    var namedServerCert: URL { directory.appendingPathComponent("named.crt") }
-    var namedServerKey: URL { directory.appendingPathComponent("named.key") }
-    var clientCert: URL { directory.appendingPathComponent("client.crt") }
-    var clientKey: URL { directory.appendingPathComponent("client.key") }
+    public var caCert: URL { directory.appendingPathComponent("ca.crt") }
+    public var otherCACert: URL { directory.appendingPathComponent("other-ca.crt") }
+    public var serverCert: URL { directory.appendingPathComponent("server.crt") }
+    public var serverKey: URL { directory.appendingPathComponent("server.key") }
+    public var namedServerCert: URL { directory.appendingPathComponent("named.crt") }
+    public var namedServerKey: URL { directory.appendingPathComponent("named.key") }
+    public var clientCert: URL { directory.appendingPathComponent("client.crt") }
+    public var clientKey: URL { directory.appendingPathComponent("client.key") }
 
-    func data(_ url: URL) throws -> Data { try Data(contentsOf: url) }
+    public func data(_ url: URL) throws -> Data { try Data(contentsOf: url) }
 
-    static let shared: Result<TestPKI, TestTools.Failure> = {
+    public static let shared: Result<TestPKI, TestTools.Failure> = {
         do { return .success(try make()) } catch {
             return .failure(TestTools.Failure(description: "cannot make test certificates: \(error)"))
         }
     }()
 
-    static func make() throws -> TestPKI {
+    public static func make() throws -> TestPKI {
         guard let openssl = TestTools.openssl else { throw TestTools.Failure(description: "openssl is missing") }
         let dir = try TestTools.temporaryDirectory()
         func ssl(_ args: [String]) throws { try TestTools.run(openssl, args, in: dir) }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Finds and runs the outside tools the integration tests need (python3, openssl).
-enum TestTools {
-    static func find(_ name: String) -> String? {
+public enum TestTools {
+    public static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {
             let candidate = "\(dir)/\(name)"
@@ -13,26 +13,30 @@ enum TestTools {
 
     /// The real interpreter: a version-manager shim (pyenv) may fork, and terminating the shim would leave the
     /// server running until its own lifetime ends.
-    static let python3: String? = {
+    public static let python3: String? = {
         guard let shim = find("python3") else { return nil }
         let real = try? run(shim, ["-c", "import sys; print(sys.executable)"], timeout: 10)
         let path = real?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return FileManager.default.isExecutableFile(atPath: path) ? path : shim
     }()
-    static let openssl = find("openssl")
+    public static let openssl = find("openssl")
     /// Whether the HTTPS integration tests can run here.
-    static let available = python3 != nil && openssl != nil
+    public static let available = python3 != nil && openssl != nil
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Runs a tool to completion (bounded by `timeout`), failing on a non-zero exit.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil, timeout: TimeInterval = 30) throws -> String {
+    public static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil, timeout: TimeInterval = 30) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -56,13 +60,13 @@ enum TestTools {
 
     /// Ends a child for good. SIGKILL, because children inherit the test runner's signal mask, in which
     /// SIGTERM may be blocked.
-    static func stop(_ process: Process) {
+    public static func stop(_ process: Process) {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
+    public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("meshkube-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

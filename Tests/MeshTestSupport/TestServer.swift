@@ -1,20 +1,20 @@
 import Foundation
 
 /// The stand-in API server (Fixtures/kube_server.py) on 127.0.0.1, stopped when the value goes away.
-final class TestServer: @unchecked Sendable {
-    let port: Int
-    let scheme: String
+public final class TestServer: @unchecked Sendable {
+    public let port: Int
+    public let scheme: String
     private let process: Process
 
-    var url: String { "\(scheme)://127.0.0.1:\(port)" }
+    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Starts another fixture script that prints "PORT n" when ready (the CONNECT proxy).
-    convenience init(script: String, arguments: [String]) throws {
+    public convenience init(script: String, arguments: [String]) throws {
         try self.init(launch: [TestTools.fixtures.appendingPathComponent(script).path, "--lifetime", "120"] + arguments, scheme: "http")
     }
 
     /// Starts the server; `tls` serves HTTPS with the given certificate, `clientCA` asks for client certificates.
-    convenience init(tls: (cert: URL, key: URL)?, clientCA: URL? = nil, arguments: [String] = []) throws {
+    public convenience init(tls: (cert: URL, key: URL)?, clientCA: URL? = nil, arguments: [String] = []) throws {
         var args = [TestTools.fixtures.appendingPathComponent("kube_server.py").path, "--lifetime", "120"] + arguments
         if let tls { args += ["--cert", tls.cert.path, "--key", tls.key.path] }
         if let clientCA { args += ["--client-ca", clientCA.path] }
@@ -50,7 +50,7 @@ final class TestServer: @unchecked Sendable {
     }
 
     /// Starts an HTTPS server with the shared test PKI.
-    static func https(clientCerts: Bool = false, named: Bool = false, arguments: [String] = []) throws -> (TestServer, TestPKI) {
+    public static func https(clientCerts: Bool = false, named: Bool = false, arguments: [String] = []) throws -> (TestServer, TestPKI) {
         let pki = try TestPKI.shared.get()
         let tls = named ? (pki.namedServerCert, pki.namedServerKey) : (pki.serverCert, pki.serverKey)
         let server = try TestServer(tls: tls, clientCA: clientCerts ? pki.caCert : nil, arguments: arguments)
@@ -61,13 +61,13 @@ final class TestServer: @unchecked Sendable {
 private final class LineBox: @unchecked Sendable {
     private let lock = NSLock()
     private var line: String?
-    func set(_ value: String?) { lock.withLock { line = value ?? "" } }
-    func get() -> String? { lock.withLock { line } }
+    public func set(_ value: String?) { lock.withLock { line = value ?? "" } }
+    public func get() -> String? { lock.withLock { line } }
 }
 
 extension FileHandle {
     /// Reads up to and without the next newline; `nil` at end of file.
-    func readLine() -> String? {
+    public func readLine() -> String? {
         var bytes = Data()
         while true {
             let byte = readData(ofLength: 1)
