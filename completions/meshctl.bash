@@ -3,25 +3,32 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'version completion help' ;;
+        '') echo 'version kubeconfig completion help' ;;
+        'kubeconfig') echo 'contexts view' ;;
     esac
 }
 
 __meshctl_flags() {
     case "$1" in
-        '') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
-        'version') echo '--client -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
-        'completion') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
-        'help') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'version') echo '--client -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'kubeconfig view') echo '--minify --raw -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
     esac
 }
 
 __meshctl_value_flags() {
     case "$1" in
-        '') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
-        'version') echo '-o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
-        'completion') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
-        'help') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'version') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'kubeconfig view') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
     esac
 }
 
@@ -29,13 +36,56 @@ __meshctl_value_flags() {
 __meshctl_flag_value() {
     case "$1|$2" in
         '|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        '|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        '|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        '|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        '|-n'|'|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        '|-i'|'|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         '|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'version|-o'|'version|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
         'version|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'version|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'version|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'version|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'version|-n'|'version|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'version|-i'|'version|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'version|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'kubeconfig|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'kubeconfig|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'kubeconfig|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'kubeconfig|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'kubeconfig|-n'|'kubeconfig|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'kubeconfig|-i'|'kubeconfig|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'kubeconfig|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'kubeconfig contexts|-o'|'kubeconfig contexts|--output') COMPREPLY=($(compgen -W 'table name json yaml' -- "$3")) ;;
+        'kubeconfig contexts|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'kubeconfig contexts|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'kubeconfig contexts|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'kubeconfig contexts|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'kubeconfig contexts|-n'|'kubeconfig contexts|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'kubeconfig contexts|-i'|'kubeconfig contexts|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'kubeconfig contexts|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'kubeconfig view|-o'|'kubeconfig view|--output') COMPREPLY=($(compgen -W 'yaml json' -- "$3")) ;;
+        'kubeconfig view|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'kubeconfig view|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'kubeconfig view|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'kubeconfig view|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'kubeconfig view|-n'|'kubeconfig view|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'kubeconfig view|-i'|'kubeconfig view|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'kubeconfig view|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'completion|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'completion|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'completion|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'completion|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'completion|-n'|'completion|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'completion|-i'|'completion|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'completion|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'help|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'help|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'help|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'help|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'help|-n'|'help|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'help|-i'|'help|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'help|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
     esac
 }

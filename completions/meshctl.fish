@@ -4,32 +4,47 @@
 function __meshctl_subcommands --argument-names path
     switch "$path"
         case ''
-            printf '%s\n' 'version' 'completion' 'help'
+            printf '%s\n' 'version' 'kubeconfig' 'completion' 'help'
+        case 'kubeconfig'
+            printf '%s\n' 'contexts' 'view'
     end
 end
 
 function __meshctl_value_flags --argument-names path
     switch "$path"
         case ''
-            printf '%s\n' '--kubeconfig' '--context' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--color' '--request-timeout'
+            printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'version'
-            printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--color' '--request-timeout'
+            printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'kubeconfig'
+            printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'kubeconfig contexts'
+            printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'kubeconfig view'
+            printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'completion'
-            printf '%s\n' '--kubeconfig' '--context' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--color' '--request-timeout'
+            printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'help'
-            printf '%s\n' '--kubeconfig' '--context' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--color' '--request-timeout'
+            printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
     end
 end
 
-# Prints the command path typed so far ("pki plug-ca"); with --args, the positional arguments instead.
+# Prints the command path typed so far ("pki plug-ca"); with --args the positional arguments, with
+# --conn the --kubeconfig and --context flags, instead.
 function __meshctl_path
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l path
     set -l arguments
+    set -l connection
     set -l skip 0
     set -l ended 0
     for token in $tokens
+        if test $skip -eq 2
+            set -a connection $token
+            set skip 0
+            continue
+        end
         if test $skip -eq 1
             set skip 0
             continue
@@ -41,6 +56,11 @@ function __meshctl_path
         switch $token
             case '--'
                 set ended 1
+            case '--kubeconfig' '--context'
+                set -a connection $token
+                set skip 2
+            case '--kubeconfig=*' '--context=*'
+                set -a connection $token
             case '-*=*'
             case '-*'
                 if contains -- $token (__meshctl_value_flags "$path")
@@ -58,6 +78,10 @@ function __meshctl_path
         for argument in $arguments
             echo $argument
         end
+    else if test "$argv[1]" = --conn
+        for flag in $connection
+            echo $flag
+        end
     else
         echo (string join ' ' -- $path)
     end
@@ -69,17 +93,29 @@ end
 
 complete -c meshctl -f
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'version' -d 'Print the version of meshctl'
+complete -c meshctl -n '__meshctl_using_path \'\'' -a 'kubeconfig' -d 'Show the kubeconfig contexts and configuration meshctl uses'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'help' -d 'Show help for any command'
 complete -c meshctl -l kubeconfig -r -F -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)'
-complete -c meshctl -l context -x -d 'The kubeconfig context to use (default: its current context)'
-complete -c meshctl -s n -l namespace -x -d 'The namespace to act in (default: the context\'s namespace, else "default")'
-complete -c meshctl -s i -l mesh-namespace -x -d 'The namespace of the mesh control plane'
+complete -c meshctl -l context -x -a '(meshctl __complete contexts (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)' -d 'The kubeconfig context to use (default: its current context)'
+complete -c meshctl -l cluster -x -a '(meshctl __complete clusters (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)' -d 'The kubeconfig cluster to use instead of the context\'s'
+complete -c meshctl -l user -x -a '(meshctl __complete users (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)' -d 'The kubeconfig user to use instead of the context\'s'
+complete -c meshctl -s n -l namespace -x -a '(meshctl __complete namespaces (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)' -d 'The namespace to act in (default: the context\'s namespace, else "default")'
+complete -c meshctl -s i -l mesh-namespace -x -a '(meshctl __complete namespaces (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)' -d 'The namespace of the mesh control plane'
+complete -c meshctl -l as -x -d 'Act as this user (impersonation)'
+complete -c meshctl -l as-group -x -d 'Act as a member of this group (impersonation)'
+complete -c meshctl -l as-uid -x -d 'Act as this user ID (impersonation)'
 complete -c meshctl -l color -x -a 'auto always never' -d 'Colour the output: auto (terminals only, honours NO_COLOR), always or never'
 complete -c meshctl -s v -l verbose -d 'Print more detail on standard error; repeat (-vv) or give a level (-v=3) for more'
 complete -c meshctl -l request-timeout -x -d 'How long to wait for one server request, e.g. 30s or 1m (0: no limit)'
 complete -c meshctl -s h -l help -d 'Show help for the command'
 complete -c meshctl -n '__meshctl_using_path \'version\'' -l client -d 'Print only the client version; never contacts a cluster'
 complete -c meshctl -n '__meshctl_using_path \'version\'' -s o -l output -x -a 'json yaml' -d 'Output format: json, yaml'
+complete -c meshctl -n '__meshctl_using_path \'kubeconfig\'' -a 'contexts' -d 'List the kubeconfig contexts'
+complete -c meshctl -n '__meshctl_using_path \'kubeconfig\'' -a 'view' -d 'Show the merged kubeconfig'
+complete -c meshctl -n '__meshctl_using_path \'kubeconfig contexts\'' -s o -l output -x -a 'table name json yaml' -d 'Output format: table, name, json, yaml'
+complete -c meshctl -n '__meshctl_using_path \'kubeconfig view\'' -l minify -d 'Show only the context meshctl uses, with its cluster and user'
+complete -c meshctl -n '__meshctl_using_path \'kubeconfig view\'' -l raw -d 'Show certificate data, keys, tokens and passwords instead of redacting them'
+complete -c meshctl -n '__meshctl_using_path \'kubeconfig view\'' -s o -l output -x -a 'yaml json' -d 'Output format: yaml (default) or json'
 complete -c meshctl -n '__meshctl_using_path \'completion\'' -a 'bash zsh fish'
-complete -c meshctl -n '__meshctl_using_path \'help\'' -a '(meshctl __complete commands (__meshctl_path --args) 2>/dev/null)'
+complete -c meshctl -n '__meshctl_using_path \'help\'' -a '(meshctl __complete commands (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)'

@@ -35,15 +35,22 @@ public struct FishCompletionGenerator: Sendable {
             "    end",
             "end",
             "",
-            "# Prints the command path typed so far (\"pki plug-ca\"); with --args, the positional arguments instead.",
+            "# Prints the command path typed so far (\"pki plug-ca\"); with --args the positional arguments, with",
+            "# --conn the --kubeconfig and --context flags, instead.",
             "function \(fn)_path",
             "    set -l tokens (commandline -opc)",
             "    set -e tokens[1]",
             "    set -l path",
             "    set -l arguments",
+            "    set -l connection",
             "    set -l skip 0",
             "    set -l ended 0",
             "    for token in $tokens",
+            "        if test $skip -eq 2",
+            "            set -a connection $token",
+            "            set skip 0",
+            "            continue",
+            "        end",
             "        if test $skip -eq 1",
             "            set skip 0",
             "            continue",
@@ -55,6 +62,11 @@ public struct FishCompletionGenerator: Sendable {
             "        switch $token",
             "            case '--'",
             "                set ended 1",
+            "            case '--kubeconfig' '--context'",
+            "                set -a connection $token",
+            "                set skip 2",
+            "            case '--kubeconfig=*' '--context=*'",
+            "                set -a connection $token",
             "            case '-*=*'",
             "            case '-*'",
             "                if contains -- $token (\(fn)_value_flags \"$path\")",
@@ -71,6 +83,10 @@ public struct FishCompletionGenerator: Sendable {
             "    if test \"$argv[1]\" = --args",
             "        for argument in $arguments",
             "            echo $argument",
+            "        end",
+            "    else if test \"$argv[1]\" = --conn",
+            "        for flag in $connection",
+            "            echo $flag",
             "        end",
             "    else",
             "        echo (string join ' ' -- $path)",
@@ -129,7 +145,8 @@ public struct FishCompletionGenerator: Sendable {
             return "-a \(quote(globs))"
         case .directory: return "-a '(__fish_complete_directories)'"
         case .dynamic(let dynamic):
-            return "-a \(quote("(\(root.name) __complete \(dynamic.rawValue) (\(fn)_path --args) 2>/dev/null)"))"
+            let words = "(\(fn)_path --args) (\(fn)_path --conn)"
+            return "-a \(quote("(\(root.name) __complete \(dynamic.rawValue) \(words) 2>/dev/null)"))"
         }
     }
 

@@ -36,14 +36,8 @@ public enum Meshctl {
             context.printError("\(prefix) \(usage.message)\nUsage: \(usage.usage)\nSee '\(usage.commandPath) --help'.")
             return .usage
         }
-        context.printError("\(prefix) \(describe(error))")
+        context.printError("\(prefix) \(String(describing: error))")
         return (error as? any ExitCodeProviding)?.exitCode ?? .failure
-    }
-
-    /// The text of an error for the user.
-    static func describe(_ error: any Error) -> String {
-        if let convertible = error as? any CustomStringConvertible { return convertible.description }
-        return String(describing: error)
     }
 
     /// Colours for standard error, from `--color` when it parses (errors can happen before options are read).

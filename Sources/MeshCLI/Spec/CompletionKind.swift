@@ -20,6 +20,14 @@ public enum CompletionKind: Sendable, Hashable {
 
 /// The kinds of value that completion scripts ask meshctl for at completion time.
 public enum DynamicCompletion: String, Sendable, Hashable, CaseIterable {
+    /// Context names from the kubeconfig.
+    case contexts
+    /// Cluster names from the kubeconfig.
+    case clusters
+    /// User names from the kubeconfig.
+    case users
+    /// Namespaces of the selected cluster.
+    case namespaces
     /// meshctl's command paths (for `meshctl help`).
     case commands
 }

@@ -13,7 +13,7 @@ import Testing
     static let zsh = TestTools.find("zsh")
 
     /// Completes `line` in bash as readline would split it, returning COMPREPLY.
-    func bashComplete(_ line: String) throws -> [String] {
+    func bashComplete(_ line: String, environment: [String: String] = [:]) throws -> [String] {
         let script = BashCompletionGenerator(root: Meshctl.root).render()
         let driver = """
             source \(Self.bashCompletion)
@@ -31,16 +31,16 @@ import Testing
             printf '%s\\n' "${COMPREPLY[@]}"
             """
         let binary = MeshctlBinary.directory
-        let result = try Subprocess.run(
-            try #require(Self.bash), ["-c", driver, "bash", line],
-            environment: ["PATH": "\(binary):/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
+        var variables = ["HOME": NSTemporaryDirectory()].merging(environment) { $1 }
+        variables["PATH"] = "\(binary):/usr/bin:/bin"
+        let result = try Subprocess.run(try #require(Self.bash), ["-c", driver, "bash", line], environment: variables)
         #expect(result.status == 0, "bash failed: \(result.standardError)")
         return result.standardOutput.split(separator: "\n").map(String.init).sorted()
     }
 
     @Test(.enabled(if: hasBashCompletion, "bash-completion is not installed (apt-get install bash-completion)"),
           arguments: [
-            ("meshctl ", ["completion", "help", "version"]),
+            ("meshctl ", ["completion", "help", "kubeconfig", "version"]),
             ("meshctl ver", ["version"]),
             ("meshctl version --o", ["--output"]),
             ("meshctl version -o ", ["json", "yaml"]),
@@ -48,7 +48,9 @@ import Testing
             ("meshctl --color ", ["always", "auto", "never"]),
             ("meshctl -n prod completion ", ["bash", "fish", "zsh"]),
             ("meshctl --mesh-namespace x completion z", ["zsh"]),
-            ("meshctl -vv version --cl", ["--client"]),
+            ("meshctl -vv version --cl", ["--client", "--cluster"]),
+            ("meshctl kubeconfig ", ["contexts", "view"]),
+            ("meshctl kubeconfig view --m", ["--mesh-namespace", "--minify"]),
             ("meshctl help comp", ["completion"]),
           ])
     func bashCompletes(line: String, expected: [String]) throws {
@@ -95,7 +97,8 @@ import Testing
     }
 
     @Test func callbackListsSubcommandsForHelp() async {
-        #expect(await InProcess.run(["__complete", "commands"]).standardOutput == "version\ncompletion\nhelp\n")
+        #expect(await InProcess.run(["__complete", "commands"]).standardOutput == "version\nkubeconfig\ncompletion\nhelp\n")
+        #expect(await InProcess.run(["__complete", "commands", "kubeconfig"]).standardOutput == "contexts\nview\n")
         #expect(await InProcess.run(["__complete", "commands", "version"]).standardOutput == "")
         #expect(await InProcess.run(["__complete", "commands", "nope"]).standardOutput == "")
     }

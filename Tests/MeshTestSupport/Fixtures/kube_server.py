@@ -7,7 +7,8 @@ Listens on 127.0.0.1 on an ephemeral port, prints "PORT <n>" on stdout once read
 Authentication: a verified client certificate (CN = user), `Authorization: Bearer <t>` where t is in --tokens or
 starts with "ok-", or Basic with --basic user:pass. Without --anonymous, anything else is 401.
 
-Endpoints (besides a generic object store under /api and /apis, which supports GET/list/POST/PUT/PATCH/DELETE):
+Endpoints (besides a generic object store under /api and /apis, which supports GET/list/POST/PUT/PATCH/DELETE;
+a GET on a collection path lists the objects stored under it):
   /_requests                  the log of requests so far (method, path, headers, user, body) as JSON
   /_stats                     {"connections": n}
   /version, /api, /apis, /api/v1, /apis/<g>/<v>   discovery
@@ -291,6 +292,11 @@ class Handler(BaseHTTPRequestHandler):
             obj.setdefault("metadata", {})["resourceVersion"] = "1"
             STORE[key] = obj
             return self.send_json(201, obj)
+        if self.command == "GET" and is_collection(parts):
+            prefix = key + "/"
+            items = [obj for k, obj in sorted(STORE.items()) if k.startswith(prefix) and "/" not in k[len(prefix):]]
+            return self.send_json(200, {"kind": "List", "apiVersion": "v1", "metadata": {"resourceVersion": "1"},
+                                        "items": items})
         plural = parts[-2] if len(parts) >= 2 else ""
         name = parts[-1] if parts else ""
         if key not in STORE and self.command != "PATCH":
@@ -319,6 +325,15 @@ class Handler(BaseHTTPRequestHandler):
             if isinstance(patch, dict):
                 merge(STORE[key], patch)
             return self.send_json(200, STORE[key])
+
+
+def is_collection(parts):
+    """Whether an /api or /apis path names a collection (…/pods) rather than one object (…/pods/x)."""
+    if parts and parts[0] == "api":
+        return len(parts) in (3, 5)
+    if parts and parts[0] == "apis":
+        return len(parts) in (4, 6)
+    return False
 
 
 def merge(target, patch):

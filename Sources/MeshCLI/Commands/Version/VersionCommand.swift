@@ -1,4 +1,5 @@
 import MeshCore
+import MeshKube
 
 /// `meshctl version`: what this binary is.
 enum VersionCommand {
@@ -11,19 +12,35 @@ enum VersionCommand {
         abstract: "Print the version of meshctl",
         discussion: """
             Print the version of meshctl: its release, the git commit and tree state it was built from, the build
-            date, the Swift compiler and the platform.
+            date, the Swift compiler and the platform; then the version of the Kubernetes API server of the
+            selected context. When the server can't be reached, the client version is still printed, the reason
+            goes to standard error and the exit code is 1. --client never contacts a cluster.
             """,
         examples: [
             .init("Print the client version", "meshctl version --client"),
             .init("Print it as JSON for scripts", "meshctl version --client -o json"),
+            .init("Print the client and the API server versions of the context \"prod\"", "meshctl version --context prod"),
         ],
         options: [client, output],
         run: { invocation, context in
             let info = BuildInfo.current
+            var server: Result<ServerVersion, KubeError>?
+            if !invocation.options.bool(client) {
+                server = Result { () throws(KubeError) in
+                    try ClusterAccess(invocation, context: context).client(context).serverVersion()
+                }
+            }
             if let format = invocation.options.string(output).flatMap(OutputFormat.init(rawValue:)) {
-                context.standardOutput.write(ObjectPrinter.render(["clientVersion": clientVersion(info)], format: format))
+                var report: Value = ["clientVersion": clientVersion(info)]
+                if case .success(let version) = server { report["serverVersion"] = version.raw }
+                context.standardOutput.write(ObjectPrinter.render(report, format: format))
             } else {
-                context.standardOutput.write(text(info))
+                var text = text(info)
+                if case .success(let version) = server { text += "Server Version: \(version.gitVersion)\n" }
+                context.standardOutput.write(text)
+            }
+            if case .failure(let error) = server {
+                throw error
             }
             return .ok
         }
