@@ -37,12 +37,16 @@ public struct HelpRenderer: Sendable {
         return sections.joined(separator: "\n\n") + "\n"
     }
 
-    /// Subcommands listed under their group headings, groups in order of first appearance.
+    /// Subcommands listed under their group headings, groups in order of first appearance (the catch-all last).
     private func subcommandSections(_ command: CommandSpec) -> [String] {
         let visible = command.visibleSubcommands
         var groups: [String] = []
         for subcommand in visible where !groups.contains(subcommand.group) {
             groups.append(subcommand.group)
+        }
+        // The catch-all group goes last, whatever order the commands are declared in.
+        if let other = groups.firstIndex(of: CommandSpec.otherGroup) {
+            groups.append(groups.remove(at: other))
         }
         let width = visible.map(\.name.count).max() ?? 0
         return groups.map { group in

@@ -52,7 +52,7 @@ public struct CommandSpec: Sendable {
         options: [OptionSpec] = [],
         arguments: [ArgumentSpec] = [],
         subcommands: [CommandSpec] = [],
-        group: String = "Other Commands",
+        group: String = CommandSpec.otherGroup,
         hidden: Bool = false,
         run: Run? = nil
     ) {
@@ -68,6 +68,9 @@ public struct CommandSpec: Sendable {
         self.hidden = hidden
         self.run = run
     }
+
+    /// The heading of commands that declare no group.
+    public static let otherGroup = "Other Commands"
 
     /// The subcommand selected by `word` (its name or an alias).
     public func subcommand(named word: String) -> CommandSpec? {
