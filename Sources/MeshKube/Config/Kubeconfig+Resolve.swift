@@ -121,9 +121,19 @@ extension Kubeconfig {
         }
     }
 
+    /// Reads a whole file; pipes and character devices work too (`--kubeconfig <(…)`, `/dev/null`).
     static func readFile(_ path: String, what: String) throws(KubeError) -> Data {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw KubeError(.io, "cannot read \(what) from \(path): it is a directory", file: path)
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+            throw KubeError(.io, "cannot read \(what) from \(path): \(reason)", file: path)
+        }
+        defer { try? handle.close() }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
+            return try handle.readToEnd() ?? Data()
         } catch {
             throw KubeError(.io, "cannot read \(what) from \(path): \(error.localizedDescription)", file: path, cause: error)
         }

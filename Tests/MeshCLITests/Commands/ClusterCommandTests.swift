@@ -119,3 +119,27 @@ struct ClusterCommandTests {
         #expect(try CompletionScriptTests().bashComplete("meshctl --kubeconfig \(other) --context ", environment: cluster.environment) == ["elsewhere"])
     }
 }
+
+/// Kubeconfig files that are not plain files: what users pass with process substitution or /dev/null.
+@Suite struct KubeconfigSourceTests {
+    @Test func aPipeIsReadLikeAFile() async throws {
+        let text = "apiVersion: v1\nkind: Config\ncontexts:\n- name: piped\n  context: {cluster: c, user: u}\n"
+        let result = try Subprocess.run(
+            "/bin/bash", ["-c", "\"$0\" kubeconfig contexts -o name --kubeconfig <(printf '%s' \"$1\")", MeshctlBinary.path, text])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "piped\n")
+    }
+
+    @Test func devNullIsAnEmptyKubeconfig() async {
+        let result = await InProcess.run(["kubeconfig", "contexts", "-o", "name", "--kubeconfig", "/dev/null"])
+        #expect(result.code == .ok)
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func aDirectoryIsARuntimeErrorSayingSo() async throws {
+        let directory = try TestTools.temporaryDirectory()
+        let result = await InProcess.run(["kubeconfig", "view", "--kubeconfig", directory.path])
+        #expect(result.code == .failure)
+        #expect(result.standardError == "Error: cannot read the kubeconfig from \(directory.path): it is a directory\n")
+    }
+}
