@@ -68,6 +68,18 @@ struct ExecPluginTests {
         #expect(info["spec"]?["cluster"]?["certificate-authority-data"]?.stringValue != nil)
     }
 
+    @Test func aPluginMayAnswerWithAClientCertificate() throws {
+        let cluster = try TestCluster.start(clientCerts: true)
+        let count = try TestTools.temporaryDirectory().appendingPathComponent("count")
+        var config = exec(count, mode: "cert")
+        config.env += [.init(name: "CERT_FILE", value: cluster.pki.clientCert.path),
+                       .init(name: "KEY_FILE", value: cluster.pki.clientKey.path)]
+        let client = try cluster.client(.exec(config))
+        #expect(try client.serverVersion().raw["user"]?.stringValue == "cert:alice")
+        #expect(try client.serverVersion().raw["user"]?.stringValue == "cert:alice")
+        #expect(runs(count) == 1)
+    }
+
     @Test func aMissingPluginShowsItsInstallHint() throws {
         var config = ExecConfig(apiVersion: ExecCredentialVersion.v1.rawValue, command: "meshctl-no-such-plugin",
                                 interactiveMode: "Never", installHint: "Install it with: brew install no-such-plugin")
