@@ -22,11 +22,13 @@ let package = Package(
             plugins: ["BuildInfo"]
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube"]),
+        .target(name: "MeshManifest", dependencies: ["MeshCore"]),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"]),
+        .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
     ]
 )
