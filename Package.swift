@@ -29,6 +29,7 @@ let package = Package(
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
+        .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
     ]
 )

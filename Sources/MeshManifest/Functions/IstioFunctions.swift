@@ -60,6 +60,12 @@ public enum IstioFunctions {
         },
         "mergeMaps": { args in .object(mergeMaps(args)) },
         "toJsonMap": { args in .string(JSON.emit(.object(mergeMaps(args)), sortKeys: true)) },
+        // Istio's own indent leaves the first line alone (the template places it); Sprig's nindent stays.
+        "indent": { args throws(TemplateFunctionError) in
+            try SprigFunctions.need(args, 2, "indent")
+            let pad = String(repeating: " ", count: max(0, args[0].intValue ?? 0))
+            return .string(SprigFunctions.replace(SprigFunctions.string(args[1]), "\n", with: "\n" + pad))
+        },
         "directory": { args in .string(PathText.directory(SprigFunctions.string(args.first ?? .null))) },
         "appendMultusNetwork": { args throws(TemplateFunctionError) in
             try SprigFunctions.need(args, 2, "appendMultusNetwork")
@@ -96,8 +102,12 @@ public enum IstioFunctions {
         if existing.isEmpty { return network }
         if let close = existing.lastIndex(of: "]") {
             guard let parsed = try? JSON.parse(existing), let items = parsed.arrayValue else { return existing }
-            if items.contains(where: { $0["name"] == .string(network) }) { return existing }
-            return String(existing[..<close]) + ", {\"name\": \"\(network)\"}]"
+            let bare = SprigFunctions.split(network, separator: "/").last ?? network
+            if items.contains(where: { $0["name"] == .string(network) || $0["name"] == .string(bare) }) { return existing }
+            let parts = SprigFunctions.split(network, separator: "/")
+            let entry = parts.count == 2
+                ? "{\"name\": \"\(parts[1])\", \"namespace\": \"\(parts[0])\"}" : "{\"name\": \"\(network)\"}"
+            return String(existing[..<close]) + ", " + entry + "]"
         }
         for item in SprigFunctions.split(existing, separator: ",")
         where SprigFunctions.trim(item, cutset: " \t\n\r") == network {

@@ -5,7 +5,7 @@ enum ManifestYAML {
     /// Istio's `toYaml`: Kubernetes-style YAML (keys sorted) without the final newline; nil is `null`.
     static func toYaml(_ value: Value) -> String {
         if case .null = value { return "null" }
-        var text = YAML.emit(value)
+        var text = YAML.emit(GoNumbers.integers(value))
         if text.hasSuffix("\n") { text.removeLast() }
         return text
     }

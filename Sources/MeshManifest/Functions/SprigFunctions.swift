@@ -118,8 +118,8 @@ enum SprigFunctions {
             return .string("\n" + indent(string(args[1]), by: args[0].intValue ?? 0))
         },
         "toYaml": { args in .string(ManifestYAML.toYaml(args.first ?? .null)) },
-        "toJson": { args in .string(JSON.emit(args.first ?? .null, sortKeys: true)) },
-        "toPrettyJson": { args in .string(JSON.emit(args.first ?? .null, indent: 2, sortKeys: true)) },
+        "toJson": { args in .string(JSON.emit(GoNumbers.integers(args.first ?? .null), sortKeys: true)) },
+        "toPrettyJson": { args in .string(JSON.emit(GoNumbers.integers(args.first ?? .null), indent: 2, sortKeys: true)) },
         "fromJson": { args in (try? JSON.parse(string(args.first ?? .null))) ?? .object([:]) },
         "int": { args in .int(args.first.flatMap { $0.intValue ?? Int(string($0)) } ?? 0) },
         "atoi": { args in .int(Int(string(args.first ?? .null)) ?? 0) },
