@@ -26,6 +26,13 @@ enum KubernetesShape {
         where kind == "DeploymentConfig" && result["spec"]?[field] == .int(0) {
             result["spec"]?[field] = nil
         }
+        if kind == "DeploymentConfig" {
+            if result["spec"]?["paused"] == .bool(false) { result["spec"]?["paused"] = nil }
+            if result["spec"]?["test"] == nil { result["spec"]?["test"] = false }
+        }
+        // A pod template's metadata is a struct in Go: always written, `{}` when empty.
+        let templateMetadata = kind == "CronJob" ? ["spec", "jobTemplate", "spec", "template", "metadata"] : ["spec", "template", "metadata"]
+        if kind != "Pod", result.at(templateMetadata) == nil { result.set(templateMetadata, to: .object([:])) }
         if kind != "DeploymentConfig", result["spec"]?["minReadySeconds"] == .int(0) { result["spec"]?["minReadySeconds"] = nil }
         switch kind {
         case "Deployment":

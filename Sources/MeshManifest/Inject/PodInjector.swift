@@ -46,10 +46,11 @@ struct PodInjector {
                 throw MeshManifestError(.invalidManifest, "template \(name) did not render a mapping", document: document)
             }
             templatePod = StrategicMerge.mergePod(templatePod, overlay)
+            merged = movedToNativeSidecar(merged, templatePod: templatePod)
             merged = StrategicMerge.mergePod(merged, overlay)
         }
-        merged = movedToNativeSidecar(merged, templatePod: templatePod)
         merged = reapplyOverwrittenContainers(merged, original: pod, templatePod: templatePod)
+        merged = honorProxyUser(merged, original: pod)
         var post = PodPostProcessor(settings: settings, proxyConfig: proxyConfig)
         return post.process(merged, templatePod: templatePod, original: pod)
     }
@@ -78,16 +79,20 @@ struct PodInjector {
     }
 
     /// With native sidecars the template puts the proxy under `initContainers`; a user's `istio-proxy` entry under
-    /// `containers` (a customization) must not stay there as a second proxy.
+    /// `containers` (a customization) moves there before the template is merged, so the two combine.
     func movedToNativeSidecar(_ pod: Value, templatePod: Value) -> Value {
         let templateInit = templatePod["spec"]?["initContainers"]?.arrayValue ?? []
         guard templateInit.contains(where: { $0.string("name") == Self.proxyName }),
             var containers = pod["spec"]?["containers"]?.arrayValue,
             containers.contains(where: { $0.string("name") == Self.proxyName })
         else { return pod }
-        containers.removeAll { $0.string("name") == Self.proxyName }
+        guard let index = containers.firstIndex(where: { $0.string("name") == Self.proxyName }) else { return pod }
+        let proxy = containers.remove(at: index)
         var result = pod
         result.set(["spec", "containers"], to: .array(containers))
+        var initContainers = pod["spec"]?["initContainers"]?.arrayValue ?? []
+        initContainers.append(proxy)
+        result.set(["spec", "initContainers"], to: .array(initContainers))
         return result
     }
 
@@ -108,6 +113,10 @@ struct PodInjector {
                 guard var overlay = match else { continue }
                 if overlay.string("image") == "auto" { overlay["image"] = nil }
                 applied.append(overlay)
+                if name == Self.proxyName, interceptionMode(original) == "TPROXY" {
+                    // TPROXY needs the proxy to run as root; the user's UID only reaches iptables.
+                    overlay["securityContext"]?["runAsUser"] = nil
+                }
                 result = StrategicMerge.mergePod(result, ["spec": .object([field: .array([overlay])])])
             }
             if !applied.isEmpty { overrides[field] = .array(applied) }
@@ -118,6 +127,29 @@ struct PodInjector {
             result.set(["metadata", "annotations"], to: .object(annotations))
         }
         return result
+    }
+
+    /// iptables must exempt the user the proxy runs as: a `runAsUser` set on the user's own `istio-proxy`
+    /// container replaces the `-u` argument of `istio-init`.
+    func honorProxyUser(_ pod: Value, original: Value) -> Value {
+        guard let user = Self.findContainer(Self.proxyName, in: original)?["securityContext"]?["runAsUser"],
+            let uid = user.intValue,
+            var initContainers = pod["spec"]?["initContainers"]?.arrayValue,
+            let index = initContainers.firstIndex(where: { $0.string("name") == "istio-init" }),
+            var args = initContainers[index]["args"]?.arrayValue,
+            let flag = args.firstIndex(of: "-u"), flag + 1 < args.count
+        else { return pod }
+        args[flag + 1] = .string(String(uid))
+        initContainers[index]["args"] = .array(args)
+        var result = pod
+        result.set(["spec", "initContainers"], to: .array(initContainers))
+        return result
+    }
+
+    /// The pod's interception mode: its annotation, else the mesh default.
+    func interceptionMode(_ pod: Value) -> String {
+        pod["metadata"]?["annotations"]?["sidecar.istio.io/interceptionMode"]?.stringValue
+            ?? (try? proxyConfig(for: pod))?["interceptionMode"]?.stringValue ?? "REDIRECT"
     }
 
     /// A container by name among the pod's containers, then its init containers.

@@ -25,6 +25,7 @@ struct PodPostProcessor {
         applyPrometheusMerge(&pod, &annotations)
         pod.set(["metadata", "annotations"], to: .object(annotations))
         applyRewrite(&pod, annotations: annotations)
+        moveNetworkEnvLast(&pod)
         annotations[PodInjector.statusAnnotation] = .string(status(of: templatePod))
         for (name, value) in settings.injectedAnnotations { annotations[name] = .string(value) }
         pod.set(["metadata", "annotations"], to: .object(annotations))
@@ -84,6 +85,17 @@ struct PodPostProcessor {
             }
         }
         ProbeRewriter.rewrite(&pod, statusPort: port)
+    }
+
+    /// Istio re-applies the cluster's network to the proxy env after rendering, so `ISTIO_META_NETWORK` ends up last.
+    private func moveNetworkEnvLast(_ pod: inout Value) {
+        guard case .string(let network)? = settings.values["global"]?["network"], !network.isEmpty else { return }
+        updateProxy(&pod) { proxy in
+            var env = proxy["env"]?.arrayValue ?? []
+            env.removeAll { $0.string("name") == "ISTIO_META_NETWORK" }
+            env.append(["name": "ISTIO_META_NETWORK", "value": .string(network)])
+            proxy["env"] = .array(env)
+        }
     }
 
     // MARK: Status and order
