@@ -104,6 +104,14 @@ enum SprigFunctions {
         "keys": { args in
             .array(args.flatMap { $0.objectValue?.keys ?? [] }.map(Value.string))
         },
+        "merge": { args in
+            // Sprig's merge: the first mapping wins over the later ones.
+            var result = Value.Object()
+            for map in args.reversed() {
+                for (key, value) in map.objectValue ?? [:] { result[key] = value }
+            }
+            return .object(result)
+        },
         "omit": { args in
             guard var object = args.first?.objectValue else { return .object([:]) }
             for key in args.dropFirst() { object[string(key)] = nil }
