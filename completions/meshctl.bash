@@ -3,13 +3,15 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'version completion help' ;;
+        '') echo 'inject kube-inject uninject version completion help' ;;
     esac
 }
 
 __meshctl_flags() {
     case "$1" in
         '') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'inject') echo '-f --filename -o --output --inject-config --values --mesh-config --operator-file -r --revision --native-sidecars --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'uninject') echo '-f --filename -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
         'version') echo '--client -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
         'completion') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
         'help') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
@@ -19,6 +21,8 @@ __meshctl_flags() {
 __meshctl_value_flags() {
     case "$1" in
         '') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'inject') echo '-f --filename -o --output --inject-config --injectConfigFile --values --valuesFile --mesh-config --meshConfigFile --operator-file --operatorFileName -r --revision --native-sidecars --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'uninject') echo '-f --filename -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
         'version') echo '-o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
         'completion') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
         'help') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
@@ -30,6 +34,19 @@ __meshctl_flag_value() {
     case "$1|$2" in
         '|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         '|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'inject|-f'|'inject|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|-o'|'inject|--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'inject|--inject-config') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--values') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--mesh-config') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--operator-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--native-sidecars') COMPREPLY=($(compgen -W 'true false' -- "$3")) ;;
+        'inject|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'inject|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'uninject|-f'|'uninject|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'uninject|-o'|'uninject|--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'uninject|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'uninject|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'version|-o'|'version|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
         'version|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'version|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;

@@ -16,6 +16,23 @@ public enum Uninjector {
         "kubectl.kubernetes.io/default-container", "kubectl.kubernetes.io/default-logs-container",
     ]
 
+    /// A manifest document without its injected parts: Pods, workloads with pod templates and `List` items.
+    public static func uninject(_ document: Value) -> Value {
+        guard let kind = document.string("kind") else { return document }
+        if kind == "List" {
+            var result = document
+            if let items = document["items"]?.arrayValue { result["items"] = .array(items.map(uninject)) }
+            return result
+        }
+        guard let workload = Workload.forKind(kind), let spec = document.at(workload.specPath) else { return document }
+        let metadata = document.at(workload.metadataPath) ?? .object([:])
+        let pod = uninjectPod(["metadata": metadata, "spec": spec])
+        var result = document
+        result.set(workload.metadataPath, to: pod["metadata"] ?? .object([:]))
+        result.set(workload.specPath, to: pod["spec"] ?? .object([:]))
+        return result
+    }
+
     /// The pod (`{metadata, spec}`) without its injected parts; unchanged when it carries no status annotation.
     public static func uninjectPod(_ input: Value) -> Value {
         guard case .string(let statusText)? = input["metadata"]?["annotations"]?[PodInjector.statusAnnotation],
