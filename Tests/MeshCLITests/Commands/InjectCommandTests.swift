@@ -147,3 +147,16 @@ import Testing
         #expect(documents[0]["spec"]?["template"]?["metadata"]?["annotations"]?["tag"] == "t1")
     }
 }
+
+extension InjectCommandTests {
+    @Test func outputReplacesAnExistingFile() async throws {
+        let directory = try temporaryDirectory()
+        let file = try write(Self.deployment, "app.yaml", in: directory)
+        let output = try write("old\n", "out.yaml", in: directory)
+        let result = await InProcess.run(["inject", "-f", file, "-o", output])
+        #expect(result.code == .ok)
+        #expect(try YAML.parseDocuments(String(contentsOfFile: output, encoding: .utf8)).count == 2)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+}

@@ -71,10 +71,9 @@ enum ManifestFiles {
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).meshctl-\(getpid()).tmp")
         do {
             try Data(text.utf8).write(to: temporary)
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces the target atomically.
+            guard rename(temporary.path, path) == 0 else {
+                throw MeshCoreError(.io, "\(path): cannot write: \(String(cString: strerror(errno)))")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
