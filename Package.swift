@@ -22,13 +22,16 @@ let package = Package(
             plugins: ["BuildInfo"]
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube"]),
+        .target(name: "MeshManifest", dependencies: ["MeshCore"]),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
+        .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
+        .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -3,7 +3,7 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'version kubeconfig completion help' ;;
+        '') echo 'inject kube-inject uninject version kubeconfig completion help' ;;
         'kubeconfig') echo 'contexts view' ;;
     esac
 }
@@ -11,6 +11,8 @@ __meshctl_subcommands() {
 __meshctl_flags() {
     case "$1" in
         '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'inject') echo '-f --filename -o --output --inject-config --values --mesh-config --operator-file -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'version') echo '--client -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -23,6 +25,8 @@ __meshctl_flags() {
 __meshctl_value_flags() {
     case "$1" in
         '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'inject') echo '-f --filename -o --output --inject-config --injectConfigFile --values --valuesFile --mesh-config --meshConfigFile --operator-file --operatorFileName -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'version') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
@@ -42,6 +46,29 @@ __meshctl_flag_value() {
         '|-n'|'|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         '|-i'|'|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         '|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'inject|-f'|'inject|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|-o'|'inject|--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'inject|--inject-config') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--values') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--mesh-config') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--operator-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'inject|--native-sidecars') COMPREPLY=($(compgen -W 'true false' -- "$3")) ;;
+        'inject|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'inject|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'inject|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'inject|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'inject|-n'|'inject|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'inject|-i'|'inject|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'inject|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'uninject|-f'|'uninject|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'uninject|-o'|'uninject|--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'uninject|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'uninject|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'uninject|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'uninject|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'uninject|-n'|'uninject|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'uninject|-i'|'uninject|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'uninject|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'version|-o'|'version|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
         'version|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'version|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;

@@ -4,7 +4,7 @@
 function __meshctl_subcommands --argument-names path
     switch "$path"
         case ''
-            printf '%s\n' 'version' 'kubeconfig' 'completion' 'help'
+            printf '%s\n' 'inject' 'kube-inject' 'uninject' 'version' 'kubeconfig' 'completion' 'help'
         case 'kubeconfig'
             printf '%s\n' 'contexts' 'view'
     end
@@ -14,6 +14,10 @@ function __meshctl_value_flags --argument-names path
     switch "$path"
         case ''
             printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'inject'
+            printf '%s\n' '-f' '--filename' '-o' '--output' '--inject-config' '--injectConfigFile' '--values' '--valuesFile' '--mesh-config' '--meshConfigFile' '--operator-file' '--operatorFileName' '-r' '--revision' '--native-sidecars' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'uninject'
+            printf '%s\n' '-f' '--filename' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'version'
             printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'kubeconfig'
@@ -92,6 +96,8 @@ function __meshctl_using_path --argument-names expected
 end
 
 complete -c meshctl -f
+complete -c meshctl -n '__meshctl_using_path \'\'' -a 'inject' -d 'Add Istio sidecars to Kubernetes manifests'
+complete -c meshctl -n '__meshctl_using_path \'\'' -a 'uninject' -d 'Remove Istio sidecars from injected manifests'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'version' -d 'Print the version of meshctl'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'kubeconfig' -d 'Show the kubeconfig contexts and configuration meshctl uses'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
@@ -109,6 +115,16 @@ complete -c meshctl -l color -x -a 'auto always never' -d 'Colour the output: au
 complete -c meshctl -s v -l verbose -d 'Print more detail on standard error; repeat (-vv) or give a level (-v=3) for more'
 complete -c meshctl -l request-timeout -x -d 'How long to wait for one server request, e.g. 30s or 1m (0: no limit)'
 complete -c meshctl -s h -l help -d 'Show help for the command'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -s f -l filename -r -F -d 'Manifest file, directory (read recursively) or - for standard input'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -s o -l output -r -F -d 'Write the result to FILE (atomically) instead of standard output'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -l inject-config -r -F -d 'Injector config (the istio-sidecar-injector ConfigMap\'s config key: templates, policy)'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -l values -r -F -d 'Injector values (the istio-sidecar-injector ConfigMap\'s values key)'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -l mesh-config -r -F -d 'Mesh config (the istio ConfigMap\'s mesh key)'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -l operator-file -r -F -d 'IstioOperator file whose values, meshConfig and templates apply'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -s r -l revision -x -d 'Control plane revision to inject for'
+complete -c meshctl -n '__meshctl_using_path \'inject\'' -l native-sidecars -x -a 'true false' -d 'Inject the proxy as a native sidecar (an init container with restartPolicy Always)'
+complete -c meshctl -n '__meshctl_using_path \'uninject\'' -s f -l filename -r -F -d 'Injected manifest file, directory (read recursively) or - for standard input'
+complete -c meshctl -n '__meshctl_using_path \'uninject\'' -s o -l output -r -F -d 'Write the result to FILE (atomically) instead of standard output'
 complete -c meshctl -n '__meshctl_using_path \'version\'' -l client -d 'Print only the client version; never contacts a cluster'
 complete -c meshctl -n '__meshctl_using_path \'version\'' -s o -l output -x -a 'json yaml' -d 'Output format: json, yaml'
 complete -c meshctl -n '__meshctl_using_path \'kubeconfig\'' -a 'contexts' -d 'List the kubeconfig contexts'

@@ -18,6 +18,8 @@ enum CommandTree {
         ],
         options: GlobalOptions.all,
         subcommands: [
+            InjectCommand.spec,
+            UninjectCommand.spec,
             VersionCommand.spec,
             KubeconfigCommand.spec,
             CompletionCommand.spec,
