@@ -41,3 +41,22 @@ import Testing
         #expect(info.swiftVersion.first?.isNumber == true)
     }
 }
+
+/// The README's main job: injecting the example manifest with the built-in default, offline.
+@Suite struct ReadmeExampleTests {
+    @Test func theExampleManifestInjectsOffline() async throws {
+        let example = Golden.url("examples/asset-api.yaml").path
+        let result = await InProcess.run(["inject", "-f", example], environment: ["KUBECONFIG": "/nonexistent"])
+        #expect(result.code == .ok, "\(result.standardError)")
+        let documents = try YAML.parseDocuments(result.standardOutput)
+        #expect(documents.count == 2)
+        let pod = documents[0]["spec"]?["template"]?["spec"]
+        let names = ((pod?["initContainers"]?.arrayValue ?? []) + (pod?["containers"]?.arrayValue ?? []))
+            .compactMap { $0["name"]?.stringValue }
+        #expect(names.contains("istio-proxy"))
+        #expect(names.contains("asset-api"))
+        #expect(documents[1]["kind"]?.stringValue == "Service")
+        let readme = try String(contentsOf: Golden.url("README.md"), encoding: .utf8)
+        #expect(readme.contains("swift run meshctl inject -f examples/asset-api.yaml"))
+    }
+}
