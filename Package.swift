@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
         .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
-        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "MeshCLITests", dependencies: ["MeshCLI", "MeshManifest", "MeshTestSupport"], exclude: ["Golden"]),
     ]
 )

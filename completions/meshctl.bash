@@ -11,7 +11,7 @@ __meshctl_subcommands() {
 __meshctl_flags() {
     case "$1" in
         '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
-        'inject') echo '-f --filename -o --output --inject-config --values --mesh-config --operator-file -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'inject') echo '-f --filename -o --output --inject-config --values --mesh-config --operator-file --from-cluster --inject-configmap --mesh-configmap -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'version') echo '--client -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -25,7 +25,7 @@ __meshctl_flags() {
 __meshctl_value_flags() {
     case "$1" in
         '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
-        'inject') echo '-f --filename -o --output --inject-config --injectConfigFile --values --valuesFile --mesh-config --meshConfigFile --operator-file --operatorFileName -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'inject') echo '-f --filename -o --output --inject-config --injectConfigFile --values --valuesFile --mesh-config --meshConfigFile --operator-file --operatorFileName --inject-configmap --injectConfigMapName --mesh-configmap --meshConfigMapName -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'version') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;

@@ -1,16 +1,17 @@
 import MeshCore
 import MeshManifest
 
-/// Resolves `inject`'s config flags into `InjectionSettings`: explicit files win, the built-in default fills the
-/// rest, an IstioOperator file adds its values, mesh config and templates.
+/// Resolves `inject`'s config flags into `InjectionSettings`: explicit files win, then the cluster's ConfigMaps
+/// (`--from-cluster`), then the built-in default; an IstioOperator file adds its values, mesh config and templates.
 enum InjectionOptions {
     static func settings(
         _ options: ParsedOptions, injectConfig: OptionSpec, values: OptionSpec, meshConfig: OptionSpec,
-        operatorFile: OptionSpec, revision: OptionSpec, nativeSidecars: OptionSpec, environment: [String: String]
+        operatorFile: OptionSpec, revision: OptionSpec, nativeSidecars: OptionSpec, cluster: ClusterInjectionConfig?,
+        environment: [String: String]
     ) throws -> InjectionSettings {
-        var config = BuiltinInjection.config
-        var valuesValue = BuiltinInjection.values
-        var mesh = BuiltinInjection.mesh
+        var config = cluster?.config ?? BuiltinInjection.config
+        var valuesValue = cluster?.values ?? BuiltinInjection.values
+        var mesh = cluster?.mesh ?? BuiltinInjection.mesh
         if let text = try ManifestFiles.readText(options.string(injectConfig)) {
             config = try parse(text, options.string(injectConfig) ?? "")
             // A custom injector config brings its own templates; its values come from --values (or none).
