@@ -1,0 +1,29 @@
+import Foundation
+import MeshTestSupport
+import Testing
+
+/// istioctl's own kube-inject command-line cases (`../shared/istio/istioctl/pkg/kubeinject/testdata/`), run through
+/// the real meshctl binary with istioctl's flag spellings: the output must equal Istio's golden byte for byte.
+@Suite(.enabled(if: IstioctlInjectCasesTests.available, "../shared/istio is absent: istioctl's kube-inject cases are skipped"))
+struct IstioctlInjectCasesTests {
+    static let testdata = Golden.packageRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/istio/istioctl/pkg/kubeinject/testdata")
+    static let available = FileManager.default.fileExists(atPath: testdata.appendingPathComponent("deployment/hello.yaml").path)
+
+    static let files = ["--meshConfigFile", "mesh-config.yaml", "--injectConfigFile", "inject-config.yaml", "--valuesFile", "inject-values.yaml"]
+    static let cases: [(input: String, flags: [String], golden: String)] = [
+        ("hello.yaml", files, "hello.yaml.injected"),
+        ("hello-with-proxyconfig-anno.yaml", files, "hello-with-proxyconfig-anno.yaml.injected"),
+        ("hello.yaml", ["--operatorFileName", "istio-operator.yaml", "--injectConfigFile", "inject-config-iop.yaml"], "hello.yaml.iop.injected"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func matchesIstioctlsGolden(index: Int) throws {
+        let testCase = Self.cases[index]
+        let arguments = ["kube-inject"] + testCase.flags + ["--filename", "deployment/\(testCase.input)"]
+        let result = try Subprocess.run(MeshctlBinary.path, arguments, environment: ["PATH": "/usr/bin:/bin"], directory: Self.testdata)
+        #expect(result.status == 0, "\(result.standardError)")
+        let golden = try String(contentsOf: Self.testdata.appendingPathComponent("deployment/\(testCase.golden)"), encoding: .utf8)
+        #expect(result.standardOutput == golden, "meshctl \(arguments.joined(separator: " ")) differs from \(testCase.golden):\n\(Golden.diff(golden, result.standardOutput))")
+    }
+}
