@@ -7,9 +7,8 @@ enum UninjectCommand {
         long: "filename", short: "f", valueName: "FILE",
         help: "Injected manifest file, directory (read recursively) or - for standard input",
         completion: .file(extensions: ["yaml", "yml", "json"]))
-    static let output = OptionSpec(
-        long: "output", short: "o", valueName: "FILE",
-        help: "Write the result to FILE (atomically) instead of standard output", completion: .anyFile)
+    /// The same `-o FILE` as `inject`.
+    static let output = InjectCommand.output
 
     static let spec: CommandSpec = CommandSpec(
         name: "uninject",
