@@ -20,6 +20,7 @@ enum CommandTree {
         subcommands: [
             VersionCommand.spec,
             KubeconfigCommand.spec,
+            LocalCommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,
