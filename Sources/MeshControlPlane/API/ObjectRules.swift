@@ -63,8 +63,23 @@ enum ObjectRules {
         if !causes.isEmpty { throw APIError.invalid(type, name: name, causes: causes) }
     }
 
-    /// Sets what the server owns on a new object.
+    /// Sets what the server owns on a new object, and the defaults of the built-in kinds.
     static func initialize(_ object: inout Value) {
+        switch (object["apiVersion"]?.stringValue, object["kind"]?.stringValue) {
+        case ("v1", "Secret"):
+            if object["type"]?.stringValue?.isEmpty ?? true { object["type"] = "Opaque" }
+        case ("v1", "Namespace"):
+            if object["spec"]?["finalizers"] == nil { object["spec"] = ["finalizers": ["kubernetes"]] }
+            object["status"] = ["phase": "Active"]
+        case ("v1", "Pod"):
+            if object["status"]?["phase"] == nil { object["status"] = ["phase": "Pending", "qosClass": "BestEffort"] }
+        case ("v1", "Service"):
+            if object["spec"]?["type"] == nil { object["spec"]?["type"] = "ClusterIP" }
+        case ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "ReplicaSet"):
+            if object["spec"]?["replicas"] == nil { object["spec"]?["replicas"] = 1 }
+        default:
+            break
+        }
         object["metadata"]?["uid"] = .string(UUID().uuidString.lowercased())
         object["metadata"]?["creationTimestamp"] = .string(Timestamp.now())
         object["metadata"]?["generation"] = 1

@@ -54,6 +54,8 @@ enum BuiltinResources {
                      columns: [PrinterColumn("Desired", "integer", ".spec.replicas"),
                                PrinterColumn("Current", "integer", ".status.replicas"),
                                PrinterColumn("Ready", "integer", ".status.readyReplicas")]),
+        ResourceType(group: "coordination.k8s.io", version: "v1", name: "leases", singular: "lease", kind: "Lease",
+                     namespaced: true, columns: [PrinterColumn("Holder", "string", ".spec.holderIdentity")]),
         ResourceType(group: "apiextensions.k8s.io", version: "v1", name: "customresourcedefinitions",
                      singular: "customresourcedefinition", kind: "CustomResourceDefinition", namespaced: false,
                      shortNames: ["crd", "crds"], hasStatus: true,

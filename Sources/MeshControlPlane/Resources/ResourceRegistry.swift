@@ -51,7 +51,7 @@ public final class ResourceRegistry: @unchecked Sendable {
         let types = all
         var versions: [String: Set<String>] = [:]
         for type in types { versions[type.group, default: []].insert(type.version) }
-        let builtinOrder = ["", "apps", "apiextensions.k8s.io"]
+        let builtinOrder = ["", "apps", "coordination.k8s.io", "apiextensions.k8s.io"]
         let names = builtinOrder.filter { versions[$0] != nil } + versions.keys.filter { !builtinOrder.contains($0) }.sorted()
         return names.map { ($0, versions[$0]!.sorted(by: Self.versionPriority)) }
     }

@@ -19,6 +19,10 @@ struct Seeder {
         }
         let facts = NodeFacts.current(dataDirectory: dataDirectory)
         ensure("/api/v1/nodes", facts.node(now: Timestamp.now()))
+        ensure("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", [
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": ["name": .string(facts.hostname)],
+            "spec": ["holderIdentity": .string(facts.hostname), "leaseDurationSeconds": 40, "renewTime": .string(Timestamp.nowMicro())],
+        ])
         seedCRDs()
         ensure("/api/v1/namespaces/\(meshNamespace)/configmaps", [
             "apiVersion": "v1", "kind": "ConfigMap",

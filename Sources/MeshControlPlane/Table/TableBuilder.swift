@@ -54,7 +54,7 @@ enum TableBuilder {
         if values.count == 1, column.type == "integer" || column.type == "number" || column.type == "boolean" {
             return values[0]
         }
-        if values.isEmpty { return column.type == "string" ? "<none>" : .null }
+        if values.isEmpty { return column.type == "string" ? "<none>" : (column.type == "integer" ? 0 : .null) }
         return .string(values.map { JSONPathLite.scalarText($0) }.joined(separator: ","))
     }
 
