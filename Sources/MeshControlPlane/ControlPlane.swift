@@ -25,7 +25,7 @@ public final class ControlPlane: Sendable {
         let files = DataDirectory(options.dataDirectory)
         try files.create()
         let clusterCA = try files.clusterCA()
-        store = try ObjectStore(path: files.database)
+        store = try ObjectStore(path: files.database, historyCapacity: options.historyCapacity)
         let registry = ResourceRegistry()
         for crd in store.list("apiextensions.k8s.io/customresourcedefinitions").items {
             registry.apply(crdName: crd.name, definition: crd.value)

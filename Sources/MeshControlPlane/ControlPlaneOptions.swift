@@ -14,6 +14,8 @@ public struct ControlPlaneOptions: Sendable {
     public var bookmarkInterval: Double
     /// The mesh (Istio) namespace.
     public var meshNamespace: String
+    /// How many recent changes watches can resume from; older versions get 410 Gone.
+    public var historyCapacity: Int = 20_000
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 6443,
                 istioCRDFile: String? = ControlPlaneOptions.defaultIstioCRDFile(),

@@ -46,6 +46,7 @@ extension APIServer {
     func replace(_ request: APIRequest, _ target: ResourceTarget, name: String, createIfMissing: Bool,
                  _ change: (Value?) throws(APIError) -> Value) throws(APIError) -> APIResponse {
         let strict = request.query["fieldValidation"] == "Strict"
+        if createIfMissing { try requireNamespace(target) }  // not inside the write: the store's lock is held there
         var created = false
         var preview: Value?
         let result = try store.write(target.type.storageKey, namespace: target.storageNamespace, name: name) { current throws(APIError) in
@@ -56,7 +57,6 @@ extension APIServer {
                 try ObjectRules.checkNamespace(&object, target)
                 object["metadata"]?["name"] = .string(name)
                 try ObjectRules.validate(&object, target.type, name: name, strict: strict)
-                try requireNamespace(target)
                 ObjectRules.initialize(&object)
                 created = true
                 if request.isDryRun { preview = object; return .unchanged }

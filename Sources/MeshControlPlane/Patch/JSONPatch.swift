@@ -91,7 +91,7 @@ enum JSONPatch {
         switch value {
         case .object(var object):
             guard let child = object[token] else { throw missing(pointer) }
-            object[token] = rest.isEmpty ? nil : try remove(child, rest)
+            if rest.isEmpty { object[token] = Value?.none } else { object[token] = try remove(child, rest) }
             return .object(object)
         case .array(var items):
             guard let index = Int(token), items.indices.contains(index) else { throw missing(pointer) }

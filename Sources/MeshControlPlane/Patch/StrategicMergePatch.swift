@@ -42,10 +42,10 @@ enum StrategicMergePatch {
             switch (change, result[key]) {
             case (.object(let inner), .some(.object(let existing))):
                 let merged = try merge(inner, into: existing)
-                result[key] = merged.isNull ? nil : merged
+                result[key] = merged.isNull ? Value?.none : merged
             case (.object(let inner), _):
                 let merged = try merge(inner, into: [:])
-                result[key] = merged.isNull ? nil : merged
+                result[key] = merged.isNull ? Value?.none : merged
             case (.array(let items), .some(.array(let existing))):
                 result[key] = .array(try mergeList(key, items, into: existing))
             default:

@@ -115,7 +115,11 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         guard watchID != nil else {
-            finishWatch(context: context)
+            // After the ERROR event, which is queued on the event loop before this.
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.finishWatch(context: context)
+            }
             return
         }
         if stream.bookmarks {
