@@ -3,9 +3,10 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'version kubeconfig local completion help' ;;
+        '') echo 'version kubeconfig local describe completion help' ;;
         'kubeconfig') echo 'contexts view' ;;
         'local') echo 'up down status logs' ;;
+        'describe') echo 'node pod' ;;
     esac
 }
 
@@ -21,6 +22,9 @@ __meshctl_flags() {
         'local down') echo '--data-dir --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'local status') echo '--data-dir -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'local logs') echo '--data-dir -f --follow --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'describe') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'describe node') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'describe pod') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
     esac
@@ -38,6 +42,9 @@ __meshctl_value_flags() {
         'local down') echo '--data-dir --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'local status') echo '--data-dir -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'local logs') echo '--data-dir --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'describe') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'describe node') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'describe pod') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
     esac
@@ -124,6 +131,29 @@ __meshctl_flag_value() {
         'local logs|-n'|'local logs|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'local logs|-i'|'local logs|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'local logs|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'describe|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'describe|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'describe|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'describe|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'describe|-n'|'describe|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'describe|-i'|'describe|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'describe|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'describe node|-o'|'describe node|--output') COMPREPLY=($(compgen -W 'table json yaml' -- "$3")) ;;
+        'describe node|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'describe node|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'describe node|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'describe node|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'describe node|-n'|'describe node|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'describe node|-i'|'describe node|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'describe node|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'describe pod|-o'|'describe pod|--output') COMPREPLY=($(compgen -W 'table json yaml' -- "$3")) ;;
+        'describe pod|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'describe pod|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'describe pod|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'describe pod|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'describe pod|-n'|'describe pod|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'describe pod|-i'|'describe pod|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'describe pod|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'completion|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'completion|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
         'completion|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;

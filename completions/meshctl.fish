@@ -4,11 +4,13 @@
 function __meshctl_subcommands --argument-names path
     switch "$path"
         case ''
-            printf '%s\n' 'version' 'kubeconfig' 'local' 'completion' 'help'
+            printf '%s\n' 'version' 'kubeconfig' 'local' 'describe' 'completion' 'help'
         case 'kubeconfig'
             printf '%s\n' 'contexts' 'view'
         case 'local'
             printf '%s\n' 'up' 'down' 'status' 'logs'
+        case 'describe'
+            printf '%s\n' 'node' 'pod'
     end
 end
 
@@ -34,6 +36,12 @@ function __meshctl_value_flags --argument-names path
             printf '%s\n' '--data-dir' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'local logs'
             printf '%s\n' '--data-dir' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'describe'
+            printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'describe node'
+            printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
+        case 'describe pod'
+            printf '%s\n' '-o' '--output' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'completion'
             printf '%s\n' '--kubeconfig' '--context' '--cluster' '--user' '-n' '--namespace' '-i' '--mesh-namespace' '--istioNamespace' '--as' '--as-group' '--as-uid' '--color' '--request-timeout'
         case 'help'
@@ -107,6 +115,7 @@ complete -c meshctl -f
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'version' -d 'Print the version of meshctl'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'kubeconfig' -d 'Show the kubeconfig contexts and configuration meshctl uses'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'local' -d 'Run the mesh\'s control plane on this machine'
+complete -c meshctl -n '__meshctl_using_path \'\'' -a 'describe' -d 'Describe nodes and pods from the mesh\'s point of view'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c meshctl -n '__meshctl_using_path \'\'' -a 'help' -d 'Show help for any command'
 complete -c meshctl -l kubeconfig -r -F -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)'
@@ -144,5 +153,9 @@ complete -c meshctl -n '__meshctl_using_path \'local status\'' -l data-dir -r -F
 complete -c meshctl -n '__meshctl_using_path \'local status\'' -s o -l output -x -a 'table json yaml' -d 'Output format: table, json, yaml'
 complete -c meshctl -n '__meshctl_using_path \'local logs\'' -l data-dir -r -F -d 'Directory of the local control plane\'s store, certificates, pid and log files (default $MESHCTL_LOCAL_DIR or ~/.meshctl/local)'
 complete -c meshctl -n '__meshctl_using_path \'local logs\'' -s f -l follow -d 'Keep printing new lines as they are written'
+complete -c meshctl -n '__meshctl_using_path \'describe\'' -a 'node' -d 'Describe a node and the mesh workloads on it'
+complete -c meshctl -n '__meshctl_using_path \'describe\'' -a 'pod' -d 'Describe a pod\'s mesh configuration'
+complete -c meshctl -n '__meshctl_using_path \'describe node\'' -s o -l output -x -a 'table json yaml' -d 'Output format: table, json, yaml'
+complete -c meshctl -n '__meshctl_using_path \'describe pod\'' -s o -l output -x -a 'table json yaml' -d 'Output format: table, json, yaml'
 complete -c meshctl -n '__meshctl_using_path \'completion\'' -a 'bash zsh fish'
 complete -c meshctl -n '__meshctl_using_path \'help\'' -a '(meshctl __complete commands (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)'

@@ -21,6 +21,7 @@ enum CommandTree {
             VersionCommand.spec,
             KubeconfigCommand.spec,
             LocalCommand.spec,
+            DescribeCommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,
