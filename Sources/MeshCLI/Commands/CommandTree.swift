@@ -22,6 +22,8 @@ enum CommandTree {
             UninjectCommand.spec,
             VersionCommand.spec,
             KubeconfigCommand.spec,
+            LocalCommand.spec,
+            DescribeCommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,

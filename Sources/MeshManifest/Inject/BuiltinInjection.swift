@@ -33,13 +33,18 @@ public enum BuiltinInjection {
     ]
 
     /// The built-in mesh config (Istio's defaults plus the discovery address of an `istio-system` install).
-    public static let mesh: Value = [
-        "defaultConfig": ["discoveryAddress": "istiod.istio-system.svc:15012"],
-        "defaultProviders": ["metrics": ["prometheus"]],
-        "enablePrometheusMerge": true,
-        "rootNamespace": "istio-system",
-        "trustDomain": "cluster.local",
-    ]
+    public static let mesh: Value = mesh(meshNamespace: "istio-system")
+
+    /// The built-in mesh config for a control plane installed in `meshNamespace`.
+    public static func mesh(meshNamespace: String) -> Value {
+        [
+            "defaultConfig": ["discoveryAddress": .string("istiod.\(meshNamespace).svc:15012")],
+            "defaultProviders": ["metrics": ["prometheus"]],
+            "enablePrometheusMerge": true,
+            "rootNamespace": .string(meshNamespace),
+            "trustDomain": "cluster.local",
+        ]
+    }
 
     /// The built-in injector config: the `sidecar` template, used by default.
     public static var config: Value {

@@ -1,0 +1,74 @@
+import Foundation
+import MeshCore
+
+extension APIServer {
+    /// GET of one object.
+    func get(_ request: APIRequest, _ target: ResourceTarget, name: String) throws(APIError) -> APIResponse {
+        guard let object = store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) else {
+            throw APIError.notFound(target.type, name: name)
+        }
+        if request.wantsTable {
+            return .json(TableBuilder.table(target.type, objects: [object], listVersion: String(object.resourceVersion),
+                                            includeObject: request.query["includeObject"]))
+        }
+        return .jsonBytes(Self.encoded(object, as: target.type))
+    }
+
+    /// LIST with selectors and pagination (`limit`, `continue`).
+    func list(_ request: APIRequest, _ target: ResourceTarget) throws(APIError) -> APIResponse {
+        let filter = try ObjectFilter(namespace: target.type.namespaced ? target.namespace : nil, query: request.query)
+        let (all, version) = store.list(target.type.storageKey, namespace: filter.namespace)
+        var items = all.filter(filter.matches)
+        if let token = request.query["continue"], !token.isEmpty {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+                  let bar = text.firstIndex(of: "|") else {
+                throw APIError.badRequest("invalid continue token")
+            }
+            let after = String(text[text.index(after: bar)...])
+            items = items.filter { ObjectStore.key($0.namespace, $0.name) > after }
+        }
+        var continueToken: String?
+        var remaining: Int?
+        if let limitText = request.query["limit"], let limit = Int(limitText), limit > 0, items.count > limit {
+            remaining = items.count - limit
+            items = Array(items.prefix(limit))
+            if let last = items.last {
+                continueToken = Data("\(version)|\(ObjectStore.key(last.namespace, last.name))".utf8).base64EncodedString()
+            }
+        }
+        if request.wantsTable {
+            var table = TableBuilder.table(target.type, objects: items, listVersion: String(version),
+                                           includeObject: request.query["includeObject"])
+            if let continueToken { table["metadata"]?["continue"] = .string(continueToken) }
+            return .json(table)
+        }
+        var metadata: Value = ["resourceVersion": .string(String(version))]
+        if let continueToken { metadata["continue"] = .string(continueToken) }
+        if let remaining { metadata["remainingItemCount"] = .int(remaining) }
+        var bytes = Array("{\"kind\":\"\(target.type.listKind)\",\"apiVersion\":\"\(target.type.apiVersion)\",\"metadata\":".utf8)
+        bytes += Array(JSON.emit(metadata).utf8)
+        bytes += Array(",\"items\":[".utf8)
+        bytes.reserveCapacity(items.reduce(bytes.count + 16) { $0 + $1.json.count + 1 })
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += Self.encoded(item, as: target.type)
+        }
+        bytes += Array("]}".utf8)
+        return .jsonBytes(bytes)
+    }
+
+    /// The object's JSON at the requested version: stored bytes as they are, or re-encoded with the requested
+    /// `apiVersion` (versions of one resource share a schema here, like CRDs with conversion `None`).
+    static func encoded(_ object: StoredObject, as type: ResourceType) -> [UInt8] {
+        if object.value["apiVersion"]?.stringValue == type.apiVersion { return object.json }
+        var value = object.value
+        value["apiVersion"] = .string(type.apiVersion)
+        return Array(JSON.emit(value).utf8)
+    }
+
+    static func presented(_ object: StoredObject, as type: ResourceType) -> Value {
+        var value = object.value
+        value["apiVersion"] = .string(type.apiVersion)
+        return value
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import MeshCore
+
+extension APIServer {
+    /// POST: create an object (generateName, uid, timestamps; 409 when it exists).
+    func create(_ request: APIRequest, _ target: ResourceTarget) throws(APIError) -> APIResponse {
+        var object = try BodyDecoder.object(request)
+        try ObjectRules.checkKind(&object, target.type)
+        try ObjectRules.checkNamespace(&object, target)
+        if object["metadata"]?["name"]?.stringValue?.isEmpty ?? true,
+           let prefix = object["metadata"]?["generateName"]?.stringValue, !prefix.isEmpty {
+            object["metadata"]?["name"] = .string(prefix + ObjectRules.randomSuffix())
+        }
+        let name = object["metadata"]?["name"]?.stringValue ?? ""
+        try ObjectRules.validate(&object, target.type, name: name, strict: request.query["fieldValidation"] == "Strict")
+        try requireNamespace(target)
+        ObjectRules.initialize(&object)
+        if request.isDryRun {
+            if store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) != nil {
+                throw APIError.alreadyExists(target.type, name: name)
+            }
+            return .json(object, status: 201)
+        }
+        let result = try store.write(target.type.storageKey, namespace: target.storageNamespace, name: name) { current throws(APIError) in
+            if current != nil { throw APIError.alreadyExists(target.type, name: name) }
+            return .put(object)
+        }
+        guard let stored = result.object else { throw APIError.internalError("the object vanished") }
+        afterWrite(target.type, stored, nil)
+        return .jsonBytes(Self.encoded(stored, as: target.type), status: 201)
+    }
+
+    /// PUT: replace an object; a stale `resourceVersion` is 409. With `/status`, only the status changes.
+    func update(_ request: APIRequest, _ target: ResourceTarget, name: String) throws(APIError) -> APIResponse {
+        var object = try BodyDecoder.object(request)
+        try ObjectRules.checkKind(&object, target.type)
+        try ObjectRules.checkNamespace(&object, target)
+        if let bodyName = object["metadata"]?["name"]?.stringValue, bodyName != name {
+            throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        object["metadata"]?["name"] = .string(name)
+        return try replace(request, target, name: name, createIfMissing: true) { _ in object }
+    }
+
+    /// The shared path of update and patch: `change` computes the new object from the current one.
+    func replace(_ request: APIRequest, _ target: ResourceTarget, name: String, createIfMissing: Bool,
+                 _ change: (Value?) throws(APIError) -> Value) throws(APIError) -> APIResponse {
+        let strict = request.query["fieldValidation"] == "Strict"
+        if createIfMissing { try requireNamespace(target) }  // not inside the write: the store's lock is held there
+        var created = false
+        var preview: Value?
+        let result = try store.write(target.type.storageKey, namespace: target.storageNamespace, name: name) { current throws(APIError) in
+            guard let current else {
+                guard createIfMissing, target.subresource == nil else { throw APIError.notFound(target.type, name: name) }
+                var object = try change(nil)
+                try ObjectRules.checkKind(&object, target.type)
+                try ObjectRules.checkNamespace(&object, target)
+                object["metadata"]?["name"] = .string(name)
+                try ObjectRules.validate(&object, target.type, name: name, strict: strict)
+                ObjectRules.initialize(&object)
+                created = true
+                if request.isDryRun { preview = object; return .unchanged }
+                return .put(object)
+            }
+            var object = try change(Self.presented(current, as: target.type))
+            if let version = object["metadata"]?["resourceVersion"]?.stringValue, !version.isEmpty,
+               version != String(current.resourceVersion) {
+                throw APIError.conflict(target.type, name: name)
+            }
+            object = ObjectRules.carryOver(object, from: current.value, type: target.type, subresource: target.subresource)
+            try ObjectRules.validate(&object, target.type, name: name, strict: strict)
+            if request.isDryRun { preview = object; return .unchanged }
+            if object == current.value.settingVersion(nil, of: object) { return .unchanged }
+            return .put(object)
+        }
+        if let preview { return .json(preview, status: created ? 201 : 200) }
+        guard let stored = result.object else { throw APIError.notFound(target.type, name: name) }
+        if stored.resourceVersion != result.previous?.resourceVersion {
+            afterWrite(target.type, stored, result.previous)
+        }
+        return .jsonBytes(Self.encoded(stored, as: target.type), status: created ? 201 : 200)
+    }
+
+    /// DELETE of one object: preconditions, and a namespace takes its objects with it.
+    func delete(_ request: APIRequest, _ target: ResourceTarget, name: String) throws(APIError) -> APIResponse {
+        let options = request.body.isEmpty ? nil : try? BodyDecoder.object(request)
+        let preconditions = options?["preconditions"]
+        if request.isDryRun {
+            guard let current = store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) else {
+                throw APIError.notFound(target.type, name: name)
+            }
+            return .jsonBytes(Self.encoded(current, as: target.type))
+        }
+        let result = try store.write(target.type.storageKey, namespace: target.storageNamespace, name: name) { current throws(APIError) in
+            guard let current else { throw APIError.notFound(target.type, name: name) }
+            if let version = preconditions?["resourceVersion"]?.stringValue, version != String(current.resourceVersion) {
+                throw APIError.conflict(target.type, name: name)
+            }
+            if let uid = preconditions?["uid"]?.stringValue, uid != current.value["metadata"]?["uid"]?.stringValue {
+                throw APIError.conflict(target.type, name: name)
+            }
+            return .delete
+        }
+        guard let previous = result.previous else { throw APIError.notFound(target.type, name: name) }
+        if target.type.kind == "Namespace", target.type.group.isEmpty {
+            deleteContents(ofNamespace: name)
+        }
+        afterWrite(target.type, nil, previous)
+        return .jsonBytes(Self.encoded(previous, as: target.type))
+    }
+
+    /// DELETE of a collection, with selectors.
+    func deleteCollection(_ request: APIRequest, _ target: ResourceTarget) throws(APIError) -> APIResponse {
+        let filter = try ObjectFilter(namespace: target.type.namespaced ? target.namespace : nil, query: request.query)
+        let (items, _) = store.list(target.type.storageKey, namespace: filter.namespace)
+        var deleted: [Value] = []
+        for item in items where filter.matches(item) {
+            if !request.isDryRun {
+                let result = try store.write(target.type.storageKey, namespace: item.namespace, name: item.name) { _ in .delete }
+                if let previous = result.previous { afterWrite(target.type, nil, previous) }
+            }
+            deleted.append(Self.presented(item, as: target.type))
+        }
+        return .json(["kind": .string(target.type.listKind), "apiVersion": .string(target.type.apiVersion),
+                      "metadata": ["resourceVersion": .string(String(store.resourceVersion))], "items": .array(deleted)])
+    }
+
+    private func deleteContents(ofNamespace namespace: String) {
+        for type in registry.all where type.namespaced {
+            for item in store.list(type.storageKey, namespace: namespace).items {
+                if let result = try? store.write(type.storageKey, namespace: namespace, name: item.name, { _ in .delete }),
+                   let previous = result.previous {
+                    afterWrite(type, nil, previous)
+                }
+            }
+        }
+    }
+
+    func requireNamespace(_ target: ResourceTarget) throws(APIError) {
+        guard target.type.namespaced, let namespace = target.namespace else { return }
+        if store.get("/namespaces", namespace: "", name: namespace) == nil {
+            throw APIError(code: 404, reason: "NotFound", message: "namespaces \"\(namespace)\" not found",
+                           details: ["name": .string(namespace), "kind": "namespaces"])
+        }
+    }
+}
+
+extension Value {
+    /// A copy whose metadata.resourceVersion matches `other`'s (for no-op detection).
+    func settingVersion(_ unused: Int?, of other: Value) -> Value {
+        var copy = self
+        copy["metadata"]?["resourceVersion"] = other["metadata"]?["resourceVersion"]
+        return copy
+    }
+}

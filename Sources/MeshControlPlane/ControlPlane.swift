@@ -1,0 +1,96 @@
+import Foundation
+import MeshCore
+import NIOSSL
+
+/// A running local control plane: the store, the resource registry, the API, the mesh CA and the HTTPS server.
+public final class ControlPlane: Sendable {
+    /// The user internal controllers act as.
+    public static let systemUser = "system:meshctl"
+    /// The user of the administrator client certificate written into the kubeconfig.
+    public static let adminUser = "meshctl-admin"
+
+    public let options: ControlPlaneOptions
+    public let store: ObjectStore
+    public let registry: ResourceRegistry
+    public let api: APIServer
+    let meshCA: MeshCAController
+    private let server: HTTPSServer
+
+    /// The port the server listens on.
+    public var port: Int { server.port }
+
+    /// Opens the store in the data directory, seeds it, starts the mesh CA and begins listening.
+    public init(options: ControlPlaneOptions, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        self.options = options
+        let files = DataDirectory(options.dataDirectory)
+        try files.create()
+        let clusterCA = try files.clusterCA()
+        store = try ObjectStore(path: files.database, historyCapacity: options.historyCapacity)
+        let registry = ResourceRegistry()
+        for crd in store.list("apiextensions.k8s.io/customresourcedefinitions").items {
+            registry.apply(crdName: crd.name, definition: crd.value)
+        }
+        self.registry = registry
+        let holder = MeshCAHolder()
+        api = APIServer(store: store, registry: registry, serverAddress: "\(options.host):\(options.port)",
+                        bookmarkInterval: options.bookmarkInterval) { type, object, previous in
+            if type.group == "apiextensions.k8s.io", type.name == "customresourcedefinitions" {
+                let name = object?.name ?? previous?.name ?? ""
+                registry.apply(crdName: name, definition: object?.value)
+            }
+            holder.controller?.afterWrite(type, object, previous)
+        }
+        Seeder(api: api, dataDirectory: options.dataDirectory, crdFile: options.istioCRDFile, log: log)
+            .run(meshNamespace: options.meshNamespace)
+        meshCA = MeshCAController(api: api, meshNamespace: options.meshNamespace, log: log)
+        holder.controller = meshCA
+        meshCA.start()
+
+        var ips = ["127.0.0.1"]
+        if options.host != "127.0.0.1", LocalCA.ipBytes(options.host) != nil { ips.append(options.host) }
+        let serving = try clusterCA.issue(commonName: "meshctl-apiserver", dnsNames: ["localhost", "kubernetes", "kubernetes.default.svc"],
+                                          ipAddresses: ips, server: true)
+        let tls = try HTTPSServer.tlsConfiguration(
+            certificatePEM: LocalCA.pem(serving.certificate), keyPEM: serving.key.pemRepresentation, clientCAPEM: clusterCA.certificatePEM)
+        let store = self.store
+        server = try HTTPSServer(host: options.host, port: options.port, tls: tls, api: api) { commonName, authorization in
+            if let commonName { return commonName }
+            guard let authorization, authorization.hasPrefix("Bearer ") else { return nil }
+            return Self.serviceAccount(forToken: String(authorization.dropFirst(7)), store: store)
+        }
+    }
+
+    /// The service account whose token secret holds `token`.
+    static func serviceAccount(forToken token: String, store: ObjectStore) -> String? {
+        guard !token.isEmpty else { return nil }
+        let encoded = Data(token.utf8).base64EncodedString()
+        for secret in store.list("/secrets").items where secret.value["type"]?.stringValue == "kubernetes.io/service-account-token" {
+            if secret.value["data"]?["token"]?.stringValue == encoded {
+                let account = secret.value["metadata"]?["annotations"]?["kubernetes.io/service-account.name"]?.stringValue ?? secret.name
+                return "system:serviceaccount:\(secret.namespace):\(account)"
+            }
+        }
+        return nil
+    }
+
+    /// The mesh root certificate and where it came from.
+    public var meshRoot: (pem: String, source: String) {
+        let current = meshCA.current
+        return (current.rootPEM, current.source)
+    }
+
+    /// Blocks until the server stops.
+    public func wait() throws {
+        try server.wait()
+    }
+
+    /// Stops serving.
+    public func shutdown() {
+        server.shutdown()
+    }
+}
+
+/// Lets the API's write hook reach the mesh CA controller, which is created after the API.
+private final class MeshCAHolder: @unchecked Sendable {
+    var controller: MeshCAController?
+}

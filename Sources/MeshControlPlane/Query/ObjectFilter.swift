@@ -1,0 +1,28 @@
+import MeshCore
+
+/// Which objects a list or watch returns: namespace, label and field selectors.
+public struct ObjectFilter: Sendable {
+    public var namespace: String?
+    public var labels: LabelSelector?
+    public var fields: FieldSelector?
+
+    public init(namespace: String? = nil, labels: LabelSelector? = nil, fields: FieldSelector? = nil) {
+        self.namespace = namespace
+        self.labels = labels
+        self.fields = fields
+    }
+
+    /// From the request's `labelSelector` and `fieldSelector` parameters.
+    init(namespace: String?, query: [String: String]) throws(APIError) {
+        self.namespace = namespace
+        if let text = query["labelSelector"], !text.isEmpty { labels = try LabelSelector(parsing: text) }
+        if let text = query["fieldSelector"], !text.isEmpty { fields = try FieldSelector(parsing: text) }
+    }
+
+    public func matches(_ object: StoredObject) -> Bool {
+        if let namespace, object.namespace != namespace { return false }
+        if let labels, !labels.matches(LabelSelector.labels(of: object.value)) { return false }
+        if let fields, !fields.matches(object.value) { return false }
+        return true
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import MeshCore
+import NIOConcurrencyHelpers
+
+/// The durable object store: every object in SQLite (WAL, `synchronous=FULL`) and in memory, one monotonically
+/// increasing resourceVersion, and a window of recent changes for watches.
+///
+/// A write returns only after its transaction is committed and fsynced; watchers hear about it in commit order.
+public final class ObjectStore: @unchecked Sendable {
+    /// Receives events in commit order; called with the store's lock held, so it must only enqueue.
+    public typealias Sink = @Sendable (StoreEvent) -> Void
+
+    private let lock = NIOLock()
+    private let database: SQLiteDatabase
+    private let upsert: SQLiteStatement
+    private let remove: SQLiteStatement
+    private let saveVersion: SQLiteStatement
+    private var objects: [String: [String: StoredObject]] = [:]
+    private var version: Int
+    private var history: [StoreEvent] = []
+    private var historyHead = 0
+    private let historyCapacity: Int
+    private var compactedThrough: Int
+    private var watchers: [Int: (resource: String, sink: Sink)] = [:]
+    private var nextWatcher = 0
+    /// Where the database lives.
+    public let path: String
+
+    /// Opens (or creates) the store at `path`, loading every object into memory.
+    public init(path: String, historyCapacity: Int = 20_000) throws(StoreError) {
+        self.path = path
+        self.historyCapacity = historyCapacity
+        database = try SQLiteDatabase(path: path)
+        try database.execute("""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            CREATE TABLE IF NOT EXISTS objects (
+                resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                rv INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            INSERT OR IGNORE INTO meta (key, value) VALUES ('rv', 0);
+            """)
+        upsert = try database.prepare("INSERT OR REPLACE INTO objects (resource, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)")
+        remove = try database.prepare("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?")
+        saveVersion = try database.prepare("UPDATE meta SET value = ? WHERE key = 'rv'")
+        let readVersion = try database.prepare("SELECT value FROM meta WHERE key = 'rv'")
+        version = try readVersion.step() ? readVersion.int(0) : 0
+        compactedThrough = version
+        let rows = try database.prepare("SELECT resource, rv, body FROM objects")
+        while try rows.step() {
+            let body = rows.blob(2)
+            guard let value = try? JSON.parse(bytes: body) else { continue }
+            let object = StoredObject(resourceVersion: rows.int(1), value: value, json: body)
+            objects[rows.text(0), default: [:]][Self.key(object.namespace, object.name)] = object
+        }
+    }
+
+    static func key(_ namespace: String, _ name: String) -> String { namespace + "/" + name }
+
+    /// The current resourceVersion (of the last committed change).
+    public var resourceVersion: Int { lock.withLock { version } }
+
+    /// One object.
+    public func get(_ resource: String, namespace: String, name: String) -> StoredObject? {
+        lock.withLock { objects[resource]?[Self.key(namespace, name)] }
+    }
+
+    /// The objects of a resource (in one namespace, or all when `nil`), sorted by namespace and name, and the
+    /// resourceVersion the list is consistent with.
+    public func list(_ resource: String, namespace: String? = nil) -> (items: [StoredObject], resourceVersion: Int) {
+        let (all, current) = lock.withLock { (objects[resource] ?? [:], version) }
+        var keys = Array(all.keys)
+        if let namespace { keys = keys.filter { $0.hasPrefix(namespace + "/") } }
+        keys.sort()
+        return (keys.map { all[$0]! }, current)
+    }
+
+    /// Counts of objects per storage key.
+    public func counts() -> [String: Int] {
+        lock.withLock { objects.mapValues(\.count) }
+    }
+
+    /// Reads the current object, lets `decide` choose the change, and commits it durably. Returns the stored
+    /// result (`nil` after a delete or when nothing existed) and whether something changed.
+    @discardableResult
+    public func write(
+        _ resource: String, namespace: String, name: String,
+        _ decide: (StoredObject?) throws(APIError) -> StoreWrite
+    ) throws(APIError) -> (object: StoredObject?, previous: StoredObject?) {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            let key = Self.key(namespace, name)
+            let current = objects[resource]?[key]
+            let decision = try decide(current)
+            let next = version + 1
+            switch decision {
+            case .unchanged:
+                return (current, current)
+            case .put(var value):
+                value["metadata"]?["resourceVersion"] = .string(String(next))
+                let json = Array(JSON.emit(value).utf8)
+                try commit { () throws(StoreError) in
+                    upsert.reset()
+                    upsert.bind(1, resource); upsert.bind(2, namespace); upsert.bind(3, name)
+                    upsert.bind(4, next); upsert.bind(5, json)
+                    try upsert.step()
+                    saveVersion.reset(); saveVersion.bind(1, next)
+                    try saveVersion.step()
+                }
+                version = next
+                let object = StoredObject(resourceVersion: next, value: value, json: json)
+                objects[resource, default: [:]][key] = object
+                publish(StoreEvent(kind: current == nil ? .added : .modified, resource: resource, object: object))
+                return (object, current)
+            case .delete:
+                guard var gone = current else { return (nil, nil) }
+                try commit { () throws(StoreError) in
+                    remove.reset()
+                    remove.bind(1, resource); remove.bind(2, namespace); remove.bind(3, name)
+                    try remove.step()
+                    saveVersion.reset(); saveVersion.bind(1, next)
+                    try saveVersion.step()
+                }
+                version = next
+                objects[resource]?[key] = nil
+                gone.value["metadata"]?["resourceVersion"] = .string(String(next))
+                gone.json = Array(JSON.emit(gone.value).utf8)
+                gone.resourceVersion = next
+                publish(StoreEvent(kind: .deleted, resource: resource, object: gone))
+                return (nil, current)
+            }
+        }
+    }
+
+    private func commit(_ body: () throws(StoreError) -> Void) throws(APIError) {
+        do throws(StoreError) {
+            try database.execute("BEGIN IMMEDIATE")
+            do throws(StoreError) {
+                try body()
+                try database.execute("COMMIT")
+            } catch {
+                try? database.execute("ROLLBACK")
+                throw error
+            }
+        } catch {
+            throw APIError.internalError("storage: \(error.description)")
+        }
+    }
+
+    private func publish(_ event: StoreEvent) {
+        if history.count < historyCapacity {
+            history.append(event)
+        } else {
+            compactedThrough = history[historyHead].object.resourceVersion
+            history[historyHead] = event
+            historyHead = (historyHead + 1) % historyCapacity
+        }
+        for watcher in watchers.values where watcher.resource == event.resource {
+            watcher.sink(event)
+        }
+    }
+
+    /// Starts a watch of `resource`. With `from` (a resourceVersion), the changes after it are replayed first;
+    /// without it, every current object arrives as ADDED. Too old a version is `410 Gone`.
+    /// Returns an id for `stopWatching`.
+    public func watch(_ resource: String, from: Int?, sink: @escaping Sink) throws(APIError) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            if let from {
+                guard from >= compactedThrough else {
+                    throw APIError.gone("too old resource version: \(from) (\(compactedThrough + 1))")
+                }
+                for index in 0..<history.count {
+                    let event = history[(historyHead + index) % history.count]
+                    if event.resource == resource, event.object.resourceVersion > from { sink(event) }
+                }
+            } else {
+                for key in (objects[resource] ?? [:]).keys.sorted() {
+                    sink(StoreEvent(kind: .added, resource: resource, object: objects[resource]![key]!))
+                }
+            }
+            nextWatcher += 1
+            watchers[nextWatcher] = (resource, sink)
+            return nextWatcher
+        }
+    }
+
+    /// Ends a watch.
+    public func stopWatching(_ id: Int) {
+        lock.withLock { watchers[id] = nil }
+    }
+
+    /// Object counts per storage key of the database at `path`, read without opening it for writing (the
+    /// server may be running).
+    public static func counts(path: String) -> [String: Int] {
+        guard FileManager.default.fileExists(atPath: path), let database = try? SQLiteDatabase(path: path, readOnly: true),
+              let rows = try? database.prepare("SELECT resource, count(*) FROM objects GROUP BY resource") else { return [:] }
+        var counts: [String: Int] = [:]
+        while (try? rows.step()) == true { counts[rows.text(0)] = rows.int(1) }
+        return counts
+    }
+
+    /// Size of the database and its write-ahead log in bytes.
+    public var sizeOnDisk: Int { Self.sizeOnDisk(path: path) }
+
+    /// Size of the database at `path` and its write-ahead log in bytes.
+    public static func sizeOnDisk(path: String) -> Int {
+        [path, path + "-wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+}

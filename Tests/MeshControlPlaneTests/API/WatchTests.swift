@@ -1,0 +1,88 @@
+import Foundation
+import MeshCore
+import MeshKube
+import Testing
+
+/// Watches over real HTTPS: events in order, resume from a version, bookmarks, 410 for compacted history.
+@Suite(.serialized) struct WatchTests {
+    let cluster: LocalCluster
+    let client: KubeClient
+
+    init() throws {
+        cluster = try LocalCluster(bookmarkInterval: 0.2, historyCapacity: 100)
+        client = try cluster.client()
+    }
+
+    func configMap(_ name: String) -> Value {
+        ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name)], "data": ["k": "v"]]
+    }
+
+    /// Collects events until `count` non-bookmark events arrived or 10 seconds passed.
+    func collect(_ watch: KubeWatch, count: Int) async throws -> [WatchEvent] {
+        var events: [WatchEvent] = []
+        let deadline = Date().addingTimeInterval(10)
+        let timer = Task { try await Task.sleep(for: .seconds(10)); watch.stop() }
+        defer { timer.cancel(); watch.stop() }
+        for try await event in watch.events {
+            if event.type != .bookmark { events.append(event) }
+            if events.count >= count || Date() > deadline { break }
+        }
+        return events
+    }
+
+    @Test func eventsFromAListVersionArriveInOrder() async throws {
+        let list = try client.list(.configMaps, namespace: "default")
+        let watch = client.watch(.configMaps, namespace: "default", resourceVersion: list.resourceVersion)
+        _ = try client.create(.configMaps, configMap("w1"), namespace: "default")
+        _ = try client.patch(.configMaps, name: "w1", namespace: "default", patch: ["data": ["k": "v2"]], type: .merge)
+        try client.delete(.configMaps, name: "w1", namespace: "default")
+        let events = try await collect(watch, count: 3)
+        #expect(events.map(\.type) == [.added, .modified, .deleted])
+        let versions = events.compactMap { $0.resourceVersion.flatMap(Int.init) }
+        #expect(versions == versions.sorted() && Set(versions).count == 3)
+    }
+
+    @Test func resumingReplaysOnlyLaterChanges() async throws {
+        let first = try client.create(.configMaps, configMap("r1"), namespace: "default")
+        _ = try client.create(.configMaps, configMap("r2"), namespace: "default")
+        let watch = client.watch(.configMaps, namespace: "default", resourceVersion: KubeObject(first).resourceVersion)
+        let events = try await collect(watch, count: 1)
+        #expect(events.map { KubeObject($0.object).name } == ["r2"])
+    }
+
+    @Test func bookmarksAndSelectorsOnTheRawStream() throws {
+        _ = try client.create(.configMaps, configMap("b1"), namespace: "default")
+        let response = try client.send("GET", path: APIResource.configMaps.path(namespace: "default"),
+                                       query: [("watch", "true"), ("allowWatchBookmarks", "true"), ("timeoutSeconds", "1"),
+                                               ("fieldSelector", "metadata.name=b1")])
+        let lines = String(decoding: response.body, as: UTF8.self).split(separator: "\n")
+        let types = lines.compactMap { try? JSON.parse(String($0))["type"]?.stringValue }
+        #expect(types.first == "ADDED")
+        #expect(types.contains("BOOKMARK"))
+        #expect(types.filter { $0 == "ADDED" }.count == 1)
+    }
+
+    @Test func aTooOldVersionIsGone() throws {
+        // The history holds 100 changes: after 120 more, version 1 is older than anything retained.
+        for index in 0..<120 { _ = try client.create(.configMaps, configMap("old-\(index)"), namespace: "default") }
+        let response = try client.send("GET", path: APIResource.configMaps.path(namespace: "default"),
+                                       query: [("watch", "true"), ("resourceVersion", "1"), ("timeoutSeconds", "1")])
+        let line = String(decoding: response.body, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let event = try JSON.parse(line)
+        #expect(event["type"] == "ERROR")
+        #expect(event["object"]?["code"] == 410)
+    }
+
+    @Test func tableWatchesSendColumnsOnce() throws {
+        _ = try client.create(.configMaps, configMap("t1"), namespace: "default")
+        _ = try client.create(.configMaps, configMap("t2"), namespace: "default")
+        let response = try client.send("GET", path: APIResource.configMaps.path(namespace: "default"),
+                                       query: [("watch", "true"), ("timeoutSeconds", "1")],
+                                       accept: "application/json;as=Table;v=v1;g=meta.k8s.io")
+        let events = String(decoding: response.body, as: UTF8.self).split(separator: "\n").compactMap { try? JSON.parse(String($0)) }
+        #expect(events.count >= 2)
+        #expect(events.first?["object"]?["kind"] == "Table")
+        #expect(events.first?["object"]?["columnDefinitions"]?.arrayValue?.isEmpty == false)
+        #expect(events.last?["object"]?["columnDefinitions"]?.arrayValue?.isEmpty == true)
+    }
+}

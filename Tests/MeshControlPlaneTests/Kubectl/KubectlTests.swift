@@ -1,0 +1,114 @@
+import Foundation
+import MeshCore
+import MeshKube
+import MeshTestSupport
+import Testing
+
+/// The real kubectl against the local API server, as users drive it.
+@Suite(.serialized) struct KubectlTests {
+    let cluster: LocalCluster
+
+    init() throws {
+        cluster = try LocalCluster(crds: true)
+        try TestCRDs.ensureVirtualService(try cluster.client())
+    }
+
+    @discardableResult
+    func kubectl(_ arguments: String..., input: String? = nil) throws -> String {
+        let result = try cluster.kubectl(arguments, input: input)
+        #expect(result.status == 0, "kubectl \(arguments.joined(separator: " ")): \(result.standardError)")
+        return result.standardOutput
+    }
+
+    @Test func getNodesAndPodsInAllNamespaces() throws {
+        let nodes = try kubectl("get", "nodes")
+        #expect(nodes.hasPrefix("NAME"))
+        #expect(nodes.contains("Ready"))
+        let pods = try kubectl("get", "pods", "-A")
+        #expect(pods.contains("istio-system"))
+        #expect(pods.contains("Running"))
+        let wide = try kubectl("get", "nodes", "-o", "wide")
+        #expect(wide.contains("INTERNAL-IP"))
+    }
+
+    @Test func applyCreatesThenChangesADeploymentAndAVirtualService() throws {
+        let deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: REPLICAS
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                  - {name: web, image: "nginx:IMAGE"}
+            """
+        #expect(try kubectl("apply", "-f", "-", input: deployment.replacingOccurrences(of: "REPLICAS", with: "1").replacingOccurrences(of: "IMAGE", with: "1.25")).contains("created"))
+        #expect(try kubectl("apply", "-f", "-", input: deployment.replacingOccurrences(of: "REPLICAS", with: "3").replacingOccurrences(of: "IMAGE", with: "1.26")).contains("configured"))
+        #expect(try kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}") == "3 nginx:1.26")
+
+        let virtualService = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http:
+              - route:
+                - destination: {host: reviews, subset: SUBSET}
+            """
+        #expect(try kubectl("apply", "-f", "-", input: virtualService.replacingOccurrences(of: "SUBSET", with: "v1")).contains("created"))
+        #expect(try kubectl("apply", "-f", "-", input: virtualService.replacingOccurrences(of: "SUBSET", with: "v2")).contains("configured"))
+        let listed = try kubectl("get", "vs")
+        #expect(listed.contains("reviews"))
+        #expect(try kubectl("get", "vs", "reviews", "-o", "jsonpath={.spec.http[0].route[0].destination.subset}") == "v2")
+        #expect(try kubectl("delete", "vs", "reviews").contains("deleted"))
+        #expect(try cluster.kubectl(["get", "vs", "reviews"]).status != 0)
+    }
+
+    @Test func typedCreateCommandsSendProtobuf() throws {
+        try kubectl("create", "namespace", "demo")
+        try kubectl("-n", "demo", "create", "secret", "generic", "creds", "--from-literal=user=admin", "--from-literal=password=s3cr=t")
+        try kubectl("-n", "demo", "create", "configmap", "settings", "--from-literal=mode=strict")
+        let pki = try TestPKI.shared.get()
+        try kubectl("-n", "istio-system", "create", "secret", "tls", "gateway-cert", "--cert=\(pki.serverCert.path)", "--key=\(pki.serverKey.path)")
+        let client = try cluster.client()
+        let secret = try client.get(.secrets, name: "creds", namespace: "demo")
+        #expect(secret["type"] == "Opaque")
+        #expect(secret["data"]?["password"] == .string(Data("s3cr=t".utf8).base64EncodedString()))
+        let tls = try client.get(.secrets, name: "gateway-cert", namespace: "istio-system")
+        #expect(tls["type"] == "kubernetes.io/tls")
+        #expect(tls["data"]?["tls.crt"]?.stringValue?.isEmpty == false)
+        #expect(try client.get(.configMaps, name: "settings", namespace: "demo")["data"]?["mode"] == "strict")
+        // A new namespace gets the mesh root certificate.
+        #expect(try client.get(.configMaps, name: "istio-ca-root-cert", namespace: "demo")["data"]?["root-cert.pem"] != nil)
+    }
+
+    @Test func watchSeesAnEvent() throws {
+        guard let path = Kubectl.path else { throw TestTools.Failure(description: "kubectl missing") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["--kubeconfig", cluster.kubeconfig, "get", "configmaps", "-w", "--request-timeout=8s"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        Thread.sleep(forTimeInterval: 1.5)
+        try kubectl("create", "configmap", "watched", "--from-literal=a=b")
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("watched"))
+    }
+
+    @Test func describeNode() throws {
+        let text = try kubectl("describe", "node")
+        #expect(text.contains("Conditions:"))
+        #expect(text.contains("KubeletReady"))
+        #expect(text.contains("meshctl-control-plane"))
+    }
+}
