@@ -45,7 +45,8 @@ enum YAMLScalar {
     }
 
     private static func keyword(_ text: String) -> (Kind, Value)? {
-        switch text {
+        guard text.utf8.count <= 6 else { return nil }  // the longest keywords have five bytes (`false`, `+.inf`)
+        return switch text {
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": (.bool, .bool(true))
         case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": (.bool, .bool(false))
         case "~", "null", "Null", "NULL": (.null, .null)
