@@ -84,6 +84,8 @@ public enum Value: Sendable, Hashable {
         }
 
         private mutating func append(_ key: String, _ value: Value) {
+            // Growing one by one from nothing reallocates four times before most mappings are complete.
+            if keys.capacity == 0 { reserveCapacity(8) }
             keys.append(key)
             values.append(value)
             if index != nil {
