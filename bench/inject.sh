@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: `meshctl inject` (built-in default) over 1,000 Deployments with a Service and a ConfigMap between
 # each, against a plain parse-and-emit round trip of the same stream with PyYAML's C (libyaml) loader and dumper.
-# Prints wall time and peak memory (/usr/bin/time -v) of both. A benchmark, not a test: nothing is asserted.
+# Prints wall time and peak memory (/usr/bin/time -v) of both, measured one after the other in the same run, and
+# the ratio of the wall times. A benchmark, not a test: nothing is asserted.
 #
 # Usage: bench/inject.sh [COUNT]   (builds meshctl in release mode first; set MESHCTL=path to skip the build)
 set -euo pipefail
@@ -69,12 +70,17 @@ with open(sys.argv[2], "w") as out:
     yaml.dump_all(docs, out, Dumper=yaml.CSafeDumper, default_flow_style=False)
 PY
 
-measure() {  # label, command...
+seconds() {  # m:ss.ss or h:mm:ss → seconds
+  awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$1"
+}
+
+measure() {  # label, command... ; sets $last_seconds
   local label="$1"; shift
   /usr/bin/time -v "$@" 2> "$work/time.txt" >/dev/null
   local wall rss
   wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")"
   rss="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")"
+  last_seconds="$(seconds "$wall")"
   printf '%-34s wall %-9s peak RSS %6.1f MB\n' "$label" "$wall" "$(echo "$rss / 1024" | bc -l)"
 }
 
@@ -82,5 +88,8 @@ docs=$(grep -c '^kind:' "$work/stream.yaml")
 echo "stream: $count Deployments + Services + ConfigMaps ($docs documents, $(du -k "$work/stream.yaml" | cut -f1) KB)"
 "$MESHCTL" inject -f "$work/stream.yaml" -o "$work/injected.yaml"   # warm the page cache
 measure "meshctl inject (built-in default)" "$MESHCTL" inject -f "$work/stream.yaml" -o "$work/injected.yaml"
+meshctl_seconds="$last_seconds"
 measure "PyYAML C load+dump round trip" python3 "$work/roundtrip.py" "$work/stream.yaml" "$work/roundtrip.yaml"
+pyyaml_seconds="$last_seconds"
+printf 'ratio: meshctl / PyYAML wall time = %.2f (target <= 1)\n' "$(echo "$meshctl_seconds / $pyyaml_seconds" | bc -l)"
 echo "output: meshctl $(du -k "$work/injected.yaml" | cut -f1) KB, PyYAML $(du -k "$work/roundtrip.yaml" | cut -f1) KB"

@@ -65,6 +65,8 @@ public enum YAML {
     /// (`"true"`, `"yes"`, `"1.0"`, `"0755"`, `""`, timestamps) double-quoted, multi-line strings as `|` blocks,
     /// long lines not folded. The text ends with a newline.
     public static func emit(_ value: Value, sortKeys: Bool = true) -> String {
+        // Our own writer does the common case fast and byte for byte like libyaml; libyaml does the rest.
+        if let text = YAMLBlockWriter.document(value, sortKeys: sortKeys) { return text }
         if let writer = YAMLWriter(sortKeys: sortKeys), let text = writer.document(value) {
             return text
         }

@@ -12,14 +12,13 @@ final class YAMLFrame {
     private(set) var nodes = 1
 
     private var items: [Value] = []
-    private var entries: [Entry] = []
-    private var explicitKeys: [String: Int] = [:]  // key → line where it was defined
+    /// The mapping's own pairs in order (keys written in it are unique).
+    private var explicit = Value.Object()
+    /// The line each key of `explicit` was written on, for the repeated-key error.
+    private var keyLines: [Int] = []
+    /// Merge keys: the sources, and how many explicit pairs came before them.
+    private var merges: [(position: Int, sources: [Value.Object])] = []
     private var pendingKey: (key: String, isMerge: Bool, line: Int, column: Int)?
-
-    private enum Entry {
-        case pair(String, Value)
-        case merge([Value.Object])
-    }
 
     init(isMapping: Bool, anchor: String?) {
         self.isMapping = isMapping
@@ -38,33 +37,40 @@ final class YAMLFrame {
         }
         pendingKey = nil
         if key.isMerge {
-            entries.append(.merge(try Self.mergeSources(value, line: key.line, column: key.column)))
+            merges.append((explicit.count, try Self.mergeSources(value, line: key.line, column: key.column)))
             return
         }
-        if let firstLine = explicitKeys[key.key] {
+        if explicit[key.key] != nil {
+            let firstLine = explicit.keys.firstIndex(of: key.key).map { keyLines[$0] } ?? key.line
             throw MeshCoreError(
                 .malformedYAML, "mapping key \"\(key.key)\" already defined at line \(firstLine)",
                 line: key.line, column: key.column)
         }
-        explicitKeys[key.key] = key.line
-        entries.append(.pair(key.key, value))
+        explicit[key.key] = value
+        keyLines.append(key.line)
     }
 
     func finish() -> Value {
         guard isMapping else { return .array(items) }
+        guard !merges.isEmpty else { return .object(explicit) }
+        // Merged keys go where their merge key was; keys written in the mapping win, then earlier sources.
         var object = Value.Object()
-        for entry in entries {
-            switch entry {
-            case .pair(let key, let value):
-                object[key] = value
-            case .merge(let sources):
-                for source in sources {
-                    for (key, value) in source where explicitKeys[key] == nil && object[key] == nil {
+        var nextMerge = 0
+        func applyMerges(upTo position: Int) {
+            while nextMerge < merges.count, merges[nextMerge].position <= position {
+                for source in merges[nextMerge].sources {
+                    for (key, value) in source where explicit[key] == nil && object[key] == nil {
                         object[key] = value
                     }
                 }
+                nextMerge += 1
             }
         }
+        for (position, pair) in explicit.enumerated() {
+            applyMerges(upTo: position)
+            object[pair.key] = pair.value
+        }
+        applyMerges(upTo: explicit.count)
         return .object(object)
     }
 

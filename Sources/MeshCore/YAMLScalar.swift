@@ -41,11 +41,23 @@ enum YAMLScalar {
 
     /// Whether the emitter must quote `text` so it reads back as the same string.
     static func needsQuotes(_ text: String) -> Bool {
-        resolve(text).kind != .string || isBase60Float(text)
+        // Text starting with any other byte resolves to a string and is no base-60 number.
+        guard let first = text.utf8.first else { return true }
+        switch first {
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"),
+            UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"),
+            UInt8(ascii: "~"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "<"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            break
+        default:
+            return false
+        }
+        return resolve(text).kind != .string || isBase60Float(text)
     }
 
     private static func keyword(_ text: String) -> (Kind, Value)? {
-        switch text {
+        guard text.utf8.count <= 6 else { return nil }  // the longest keywords have five bytes (`false`, `+.inf`)
+        return switch text {
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": (.bool, .bool(true))
         case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": (.bool, .bool(false))
         case "~", "null", "Null", "NULL": (.null, .null)

@@ -71,6 +71,7 @@ enum KubernetesShape {
         switch value {
         case .object(let object):
             var result = Value.Object()
+            result.reserveCapacity(object.count)
             for (key, item) in object {
                 if stringMaps.contains(key) {
                     result[key] = item

@@ -40,10 +40,13 @@ extension Value {
             return
         }
         if objectValue == nil { self = .object([:]) }
-        var child = self[first] ?? .object([:])
-        if child.objectValue == nil && path.count > 1 { child = .object([:]) }
-        child.set(Array(path.dropFirst()), to: newValue)
-        self[first] = child
+        if path.count == 1 {
+            self[first] = newValue
+            return
+        }
+        // Changed in place through the subscript's modify accessor, so the child is not copied.
+        if self[first]?.objectValue == nil { self[first] = .object([:]) }
+        self[first]!.set(Array(path.dropFirst()), to: newValue)
     }
 
     /// The string at `key` of a mapping, if it is one.

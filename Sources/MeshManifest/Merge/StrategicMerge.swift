@@ -94,6 +94,7 @@ public enum StrategicMerge {
         switch value {
         case .object(let object):
             var result = Value.Object()
+            result.reserveCapacity(object.count)
             for (key, item) in object where !item.isNull { result[key] = stripNulls(item) }
             return .object(result)
         case .array(let items):

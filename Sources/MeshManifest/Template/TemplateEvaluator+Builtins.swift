@@ -179,6 +179,7 @@ enum GoTruth {
 /// `APIVersion` → `apiVersion`, `UID` → `uid`.
 enum GoFieldName {
     static func jsonName(_ name: String) -> String {
+        if let ascii = asciiJSONName(name) { return ascii }
         let characters = Array(name)
         var upperRun = 0
         while upperRun < characters.count && characters[upperRun].isUppercase { upperRun += 1 }
@@ -186,5 +187,21 @@ enum GoFieldName {
         if upperRun == characters.count { return name.lowercased() }
         let lowered = upperRun == 1 ? 1 : upperRun - 1
         return String(characters[..<lowered]).lowercased() + String(characters[lowered...])
+    }
+
+    /// `jsonName` for an ASCII name, on bytes; `nil` for other names.
+    private static func asciiJSONName(_ name: String) -> String? {
+        let utf8 = name.utf8
+        guard let first = utf8.first, first < 0x80 else { return nil }
+        if !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) {
+            return utf8.allSatisfy { $0 < 0x80 } ? name : nil
+        }
+        var bytes = Array(utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var upperRun = 0
+        while upperRun < bytes.count, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[upperRun]) { upperRun += 1 }
+        let lowered = upperRun == bytes.count ? upperRun : (upperRun == 1 ? 1 : upperRun - 1)
+        for position in 0..<lowered { bytes[position] |= 0x20 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
