@@ -22,12 +22,14 @@ let package = Package(
             plugins: ["BuildInfo"]
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube"]),
+        .target(name: "MeshPolicy", dependencies: ["MeshCore"]),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshPolicy"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
+        .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"], exclude: ["Fixtures"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTestSupport"], exclude: ["Golden"]),
     ]
