@@ -29,7 +29,7 @@ let package = Package(
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
-        .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"], exclude: ["Fixtures"]),
+        .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTestSupport"], exclude: ["Golden"]),
     ]

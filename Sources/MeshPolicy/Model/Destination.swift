@@ -1,3 +1,5 @@
+import MeshCore
+
 /// Where a route sends traffic: a service host, optionally a subset and a port.
 public struct Destination: Codable, Sendable, Hashable {
     public var host: String?
@@ -24,6 +26,8 @@ public struct PortSelector: Codable, Sendable, Hashable {
 public struct RouteDestination: Codable, Sendable, Hashable {
     public var destination: Destination?
     public var weight: Int?
+    /// Header manipulation for this destination (HTTP routes only); kept as a document.
+    public var headers: Value?
 
     public init(destination: Destination? = nil, weight: Int? = nil) {
         self.destination = destination
