@@ -31,6 +31,6 @@ let package = Package(
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
-        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshKube", "MeshPolicy", "MeshTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -20,6 +20,8 @@ enum CommandTree {
         subcommands: [
             VersionCommand.spec,
             KubeconfigCommand.spec,
+            AuthzCommand.spec,
+            ValidateCommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,
