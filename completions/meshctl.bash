@@ -5,7 +5,7 @@ __meshctl_subcommands() {
     case "$1" in
         '') echo 'version kubeconfig authz validate completion help' ;;
         'kubeconfig') echo 'contexts view' ;;
-        'authz') echo 'check' ;;
+        'authz') echo 'check list' ;;
     esac
 }
 
@@ -18,6 +18,7 @@ __meshctl_flags() {
         'kubeconfig view') echo '--minify --raw -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'authz') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'authz check') echo '--policies --labels --request --tcp --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'authz list') echo '--policies -A --all-namespaces -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -33,6 +34,7 @@ __meshctl_value_flags() {
         'kubeconfig view') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'authz') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'authz check') echo '--policies --labels --request --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'authz list') echo '--policies -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
@@ -96,6 +98,15 @@ __meshctl_flag_value() {
         'authz check|-n'|'authz check|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'authz check|-i'|'authz check|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'authz check|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'authz list|--policies') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'authz list|-o'|'authz list|--output') COMPREPLY=($(compgen -W 'table wide name json yaml' -- "$3")) ;;
+        'authz list|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'authz list|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'authz list|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'authz list|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'authz list|-n'|'authz list|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz list|-i'|'authz list|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz list|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'validate|-f'|'validate|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
         'validate|-o'|'validate|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
         'validate|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;

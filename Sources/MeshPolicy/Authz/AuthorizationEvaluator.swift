@@ -12,14 +12,18 @@ public struct AuthorizationEvaluator: Sendable {
     /// What the extension provider of a matching CUSTOM policy answers; offline there is none, so the default
     /// assumes it allows and the explanation says so.
     public var customProviderAllows: @Sendable (String) -> Bool
-    /// The policies, in any order.
+    /// The policies, in evaluation order (CUSTOM, DENY, ALLOW, AUDIT; then namespace and name).
     public let policies: [CompiledPolicy]
 
     public init(
         policies: [CompiledPolicy], rootNamespace: String = "istio-system",
         customProviderAllows: @escaping @Sendable (String) -> Bool = { _ in true }
     ) {
-        self.policies = policies
+        let order: [AuthorizationAction] = [.custom, .deny, .allow, .audit]
+        self.policies = policies.sorted {
+            (order.firstIndex(of: $0.reference.action)!, $0.reference.namespace, $0.reference.name)
+                < (order.firstIndex(of: $1.reference.action)!, $1.reference.namespace, $1.reference.name)
+        }
         self.rootNamespace = rootNamespace
         self.customProviderAllows = customProviderAllows
     }
@@ -29,12 +33,7 @@ public struct AuthorizationEvaluator: Sendable {
         let prepared = PreparedRequest(request)
         var evaluations: [PolicyEvaluation] = []
         var inScope: [AuthorizationAction: [(CompiledPolicy, Int?)]] = [:]
-        let order: [AuthorizationAction] = [.custom, .deny, .allow, .audit]
-        let sorted = policies.sorted {
-            (order.firstIndex(of: $0.reference.action)!, $0.reference.namespace, $0.reference.name)
-                < (order.firstIndex(of: $1.reference.action)!, $1.reference.namespace, $1.reference.name)
-        }
-        for policy in sorted {
+        for policy in policies {
             if let mismatch = policy.scopeMismatch(for: workload, rootNamespace: rootNamespace) {
                 evaluations.append(PolicyEvaluation(policy: policy.reference, applies: false, matchedRule: nil, dryRun: policy.dryRun, explanation: "does not apply: \(mismatch)"))
                 continue

@@ -129,3 +129,30 @@ import Testing
         #expect(none.standardOutput == "ALLOWED: no ALLOW policy applies to the workload, and no DENY policy matched\n")
     }
 }
+
+/// `meshctl authz list` from files: one line per policy with scope and effect.
+@Suite struct AuthzListCommandTests {
+    @Test func listsEveryPolicyInOneLine() async throws {
+        let files = try KubeconfigFiles()
+        let path = try files.write("p.yaml", AuthzCheckCommandTests.policies + """
+
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: mesh-deny, namespace: istio-system}
+            spec: {action: DENY, rules: [{}]}
+            """)
+        let table = await InProcess.run(["authz", "list", "-A", "--policies", path])
+        #expect(table.code == .ok, "\(table.standardError)")
+        let lines = table.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0] == "NAMESPACE      NAME          ACTION   APPLIES TO             RULES")
+        #expect(lines[1] == "foo            allow-sleep   ALLOW    app=httpbin            allows from principals [cluster.local/ns/foo/sa/sleep] to methods [GET] paths [/api/*] | allows when request.auth.claims[groups] in [admin]")
+        #expect(lines[2] == "foo            deny-admin    DENY     all workloads in foo   denies to paths [/api/admin*]")
+        #expect(lines[3] == "istio-system   mesh-deny     DENY     mesh-wide              denies every request")
+        let one = await InProcess.run(["authz", "list", "-n", "foo", "--policies", path, "-o", "name"])
+        #expect(one.standardOutput == "authorizationpolicy/allow-sleep\nauthorizationpolicy/deny-admin\n")
+        let json = await InProcess.run(["authz", "list", "-A", "--policies", path, "-o", "json"])
+        #expect(try JSON.parse(json.standardOutput)["items"]?.arrayValue?.count == 3)
+    }
+}

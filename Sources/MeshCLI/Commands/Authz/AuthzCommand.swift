@@ -11,7 +11,7 @@ enum AuthzCommand {
         examples: [
             .init("Would sleep's GET /admin reach httpbin?", "meshctl authz check -n foo --labels app=httpbin --policies policies/ --request 'GET /admin' --principal cluster.local/ns/foo/sa/sleep"),
         ],
-        subcommands: [AuthzCheckCommand.spec],
+        subcommands: [AuthzCheckCommand.spec, AuthzListCommand.spec],
         group: "Policy"
     )
 }
