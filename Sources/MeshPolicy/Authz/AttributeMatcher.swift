@@ -15,6 +15,8 @@ struct AttributeMatcher: Sendable, Hashable {
         case template(PathTemplate)
         /// Istio's `.*/ns/<ns>/.*` test on the principal URI, `*` standing for any text.
         case namespaceGlob(String)
+        /// The same test for a namespace without `*`: some `ns` segment of the principal is followed by it.
+        case namespaceExact(String)
         case serviceAccount(namespace: String, name: String)
         case requestPrincipal(issuer: StringPattern, subject: StringPattern)
     }
@@ -50,7 +52,10 @@ struct AttributeMatcher: Sendable, Hashable {
         case .trustDomain:
             guard let principal = request.principal else { return false }
             return value.test(String(principal.prefix { $0 != "/" }))
-        case .serviceAccount, .namespace: return value.test(request.principalURI)
+        case .namespace:
+            if case .namespaceExact(let namespace) = value { return request.principalNamespaces.contains(namespace) }
+            return value.test(request.principalURI)
+        case .serviceAccount: return value.test(request.principalURI)
         case .requestPrincipal:
             guard case .requestPrincipal(let issuer, let subject) = value, request.hasJWT else { return false }
             return issuer.matches(request.issuer) && subject.matches(request.subject)
@@ -125,7 +130,7 @@ extension AttributeMatcher.ValueMatcher {
                 }
             }
             return false
-        case .cidr, .port, .requestPrincipal:
+        case .cidr, .port, .requestPrincipal, .namespaceExact:
             return false
         }
     }

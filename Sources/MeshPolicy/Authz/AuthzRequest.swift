@@ -66,6 +66,9 @@ public struct PreparedRequest: Sendable {
     let isTCP: Bool
     let principal: String?
     let principalURI: String?
+    /// Every segment that follows an `ns` segment of the principal and is itself followed by more (what
+    /// Istio's `.*/ns/<namespace>/.*` can match without wildcards).
+    let principalNamespaces: [String]
     let host: String?
     let path: String?
     let sourceIP: IPAddress?
@@ -82,9 +85,16 @@ public struct PreparedRequest: Sendable {
             let bare = principal.hasPrefix("spiffe://") ? String(principal.dropFirst(9)) : principal
             self.principal = bare
             principalURI = "spiffe://" + bare
+            let segments = bare.split(separator: "/", omittingEmptySubsequences: false)
+            var namespaces: [String] = []
+            if segments.count >= 3 {
+                for index in 1..<(segments.count - 1) where segments[index - 1] == "ns" { namespaces.append(String(segments[index])) }
+            }
+            principalNamespaces = namespaces
         } else {
             principal = nil
             principalURI = nil
+            principalNamespaces = []
         }
         host = request.host?.lowercased()
         path = request.path.map { path in path.firstIndex(of: "?").map { String(path[..<$0]) } ?? path }

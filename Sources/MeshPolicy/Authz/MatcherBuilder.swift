@@ -80,7 +80,7 @@ struct MatcherBuilder {
         case .principal, .trustDomain, .audiences, .presenter, .claim, .sni:
             return .string(StringPattern(value))
         case .namespace:
-            return .namespaceGlob("*/ns/\(value)/*")
+            return value.contains("*") ? .namespaceGlob("*/ns/\(value)/*") : .namespaceExact(value)
         case .serviceAccount:
             let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             return parts.count == 2 ? .serviceAccount(namespace: parts[0], name: parts[1]) : .serviceAccount(namespace: policyNamespace, name: value)
