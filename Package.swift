@@ -30,6 +30,7 @@ let package = Package(
             plugins: ["BuildInfo"]
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
+        .target(name: "MeshPolicy", dependencies: ["MeshCore"]),
         .target(name: "MeshManifest", dependencies: ["MeshCore"]),
         // The embedded Kubernetes-compatible API server of local mode: HTTPS (SwiftNIO), SQLite store, mesh CA.
         .target(
@@ -46,18 +47,19 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshControlPlane"]),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshPolicy", "MeshControlPlane"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", exclude: ["Fixtures"]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
+        .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
         .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
         .testTarget(
             name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshKube", "MeshTestSupport"]),
         .testTarget(
-            name: "MeshCLITests", dependencies: ["MeshCLI", "MeshManifest", "MeshTestSupport"], exclude: ["Golden"]),
+            name: "MeshCLITests", dependencies: ["MeshCLI", "MeshKube", "MeshManifest", "MeshPolicy", "MeshTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -3,10 +3,11 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'inject kube-inject uninject version kubeconfig local describe completion help' ;;
+        '') echo 'inject kube-inject uninject version kubeconfig local describe authz validate completion help' ;;
         'kubeconfig') echo 'contexts view' ;;
         'local') echo 'up down status logs' ;;
         'describe') echo 'node pod' ;;
+        'authz') echo 'check list' ;;
     esac
 }
 
@@ -27,6 +28,10 @@ __meshctl_flags() {
         'describe') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'describe node') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'describe pod') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'authz') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'authz check') echo '--policies --labels --request --tcp --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'authz list') echo '--policies -A --all-namespaces -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
     esac
@@ -49,6 +54,10 @@ __meshctl_value_flags() {
         'describe') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'describe node') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'describe pod') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'authz') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'authz check') echo '--policies --labels --request --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'authz list') echo '--policies -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
     esac
@@ -181,6 +190,40 @@ __meshctl_flag_value() {
         'describe pod|-n'|'describe pod|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'describe pod|-i'|'describe pod|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'describe pod|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'authz|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'authz|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'authz|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'authz|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'authz|-n'|'authz|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz|-i'|'authz|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'authz check|--policies') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'authz check|-o'|'authz check|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'authz check|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'authz check|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'authz check|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'authz check|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'authz check|-n'|'authz check|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz check|-i'|'authz check|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz check|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'authz list|--policies') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'authz list|-o'|'authz list|--output') COMPREPLY=($(compgen -W 'table wide name json yaml' -- "$3")) ;;
+        'authz list|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'authz list|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'authz list|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'authz list|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'authz list|-n'|'authz list|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz list|-i'|'authz list|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'authz list|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'validate|-f'|'validate|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'validate|-o'|'validate|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'validate|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'validate|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'validate|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'validate|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'validate|-n'|'validate|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'validate|-i'|'validate|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'validate|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'completion|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'completion|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
         'completion|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;

@@ -24,6 +24,8 @@ enum CommandTree {
             KubeconfigCommand.spec,
             LocalCommand.spec,
             DescribeCommand.spec,
+            AuthzCommand.spec,
+            ValidateCommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,

@@ -1,0 +1,64 @@
+/// The compiled form the proxy uses: the policies of one workload, split by action, answering allow or deny
+/// without building explanations.
+///
+/// It gives the same verdicts as `AuthorizationEvaluator` (a test checks this on every table case); it just
+/// skips the bookkeeping. Build it once per workload, then call `decide` per request.
+public struct AuthorizationEngine: Sendable {
+    /// A verdict and the policy that decided (an index into `policies`, or -1).
+    public struct Verdict: Sendable, Hashable {
+        public var allowed: Bool
+        public var policyIndex: Int
+    }
+
+    /// The policies in scope, in the order of `custom`, `deny`, `allow`.
+    public let policies: [CompiledPolicy]
+    private let customCount: Int
+    private let denyEnd: Int
+    private let hasAllow: Bool
+    private let customProviderAllows: @Sendable (String) -> Bool
+
+    /// Keeps the enforced policies of `policies` that apply to `workload`.
+    public init(
+        policies: [CompiledPolicy], workload: Workload, rootNamespace: String = "istio-system",
+        customProviderAllows: @escaping @Sendable (String) -> Bool = { _ in true }
+    ) {
+        let applicable = policies.filter { !$0.dryRun && $0.scopeMismatch(for: workload, rootNamespace: rootNamespace) == nil }
+        let key: (CompiledPolicy) -> (Int, String, String) = { policy in
+            let rank = [AuthorizationAction.custom, .deny, .allow, .audit].firstIndex(of: policy.reference.action)!
+            return (rank, policy.reference.namespace, policy.reference.name)
+        }
+        let ordered = applicable.filter { $0.reference.action != .audit }.sorted { key($0) < key($1) }
+        self.policies = ordered
+        customCount = ordered.prefix { $0.reference.action == .custom }.count
+        denyEnd = customCount + ordered.dropFirst(customCount).prefix { $0.reference.action == .deny }.count
+        hasAllow = denyEnd < ordered.count
+        self.customProviderAllows = customProviderAllows
+    }
+
+    /// The verdict for a prepared request.
+    @inline(__always)
+    public func decide(_ request: PreparedRequest) -> Verdict {
+        var index = 0
+        while index < customCount {
+            if policies[index].firstMatch(request) != nil, !customProviderAllows(policies[index].provider ?? "") {
+                return Verdict(allowed: false, policyIndex: index)
+            }
+            index += 1
+        }
+        while index < denyEnd {
+            if policies[index].firstMatch(request) != nil { return Verdict(allowed: false, policyIndex: index) }
+            index += 1
+        }
+        guard hasAllow else { return Verdict(allowed: true, policyIndex: -1) }
+        while index < policies.count {
+            if policies[index].firstMatch(request) != nil { return Verdict(allowed: true, policyIndex: index) }
+            index += 1
+        }
+        return Verdict(allowed: false, policyIndex: -1)
+    }
+
+    /// The verdict for a request.
+    public func decide(_ request: AuthzRequest) -> Verdict {
+        decide(PreparedRequest(request))
+    }
+}

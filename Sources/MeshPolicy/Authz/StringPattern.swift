@@ -1,0 +1,76 @@
+/// An Istio authorization value: exact, `prefix*`, `*suffix`, or `*` (present and not empty).
+///
+/// Matching works on UTF-8 bytes, so it is fast and does no Unicode normalisation (as Envoy's matchers).
+public enum StringPattern: Sendable, Hashable, CustomStringConvertible {
+    case exact(String)
+    case prefix(String)
+    case suffix(String)
+    /// `*`: any non-empty value.
+    case presence
+
+    /// The pattern of an authorization value; `lowercased` folds case (hosts are matched case-insensitively).
+    public init(_ value: String, lowercased: Bool = false) {
+        let value = lowercased ? value.lowercased() : value
+        if value == "*" {
+            self = .presence
+        } else if value.hasPrefix("*") {
+            self = .suffix(String(value.dropFirst()))
+        } else if value.hasSuffix("*") {
+            self = .prefix(String(value.dropLast()))
+        } else {
+            self = .exact(value)
+        }
+    }
+
+    /// Whether `candidate` matches; a missing value never does.
+    @inline(__always)
+    public func matches(_ candidate: String?) -> Bool {
+        guard let candidate else { return false }
+        switch self {
+        case .exact(let text): return candidate == text
+        case .prefix(let text): return candidate.utf8.starts(with: text.utf8)
+        case .suffix(let text): return candidate.utf8.reversed().starts(with: text.utf8.reversed())
+        case .presence: return !candidate.isEmpty
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .exact(let text): text
+        case .prefix(let text): text + "*"
+        case .suffix(let text): "*" + text
+        case .presence: "*"
+        }
+    }
+}
+
+/// Glob matching where `*` stands for any run of characters (including none), on UTF-8 bytes.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        var pattern = pattern, text = text
+        return pattern.withUTF8 { p in text.withUTF8 { t in matches(p, t) } }
+    }
+
+    private static func matches(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        let star = UInt8(ascii: "*")
+        var pi = 0, ti = 0, starAt = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] != star, p[pi] == t[ti] {
+                pi += 1
+                ti += 1
+            } else if pi < p.count, p[pi] == star {
+                starAt = pi
+                mark = ti
+                pi += 1
+            } else if starAt >= 0 {
+                pi = starAt + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == star { pi += 1 }
+        return pi == p.count
+    }
+}
