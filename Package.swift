@@ -7,6 +7,11 @@ let package = Package(
     products: [
         .executable(name: "meshctl", targets: ["meshctl"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+    ],
     targets: [
         // C libraries from the system (Debian: libyaml-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -23,7 +28,20 @@ let package = Package(
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
         .target(name: "MeshManifest", dependencies: ["MeshCore"]),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest"]),
+        .target(
+            name: "MeshProxy",
+            dependencies: [
+                "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+            ]
+        ),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshProxy"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
@@ -31,6 +49,13 @@ let package = Package(
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
+        .testTarget(
+            name: "MeshProxyTests",
+            dependencies: [
+                "MeshProxy", "MeshTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
         .testTarget(
             name: "MeshCLITests", dependencies: ["MeshCLI", "MeshManifest", "MeshTestSupport"], exclude: ["Golden"]),

@@ -1,0 +1,3 @@
+import Testing
+import NIOEmbedded
+@testable import MeshProxy
