@@ -52,7 +52,10 @@ let package = Package(
         .testTarget(
             name: "MeshProxyTests",
             dependencies: [
-                "MeshProxy", "MeshTestSupport",
+                "MeshProxy", "MeshTestSupport", "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),

@@ -128,10 +128,11 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
         if error is HTTPParserError {
             runtime.stats.downstreamRqBadRequest.add(1, ordering: .relaxed)
         }
-        context.fireErrorCaught(error)
-        if exchange?.responseStarted ?? false || exchange == nil {
-            context.close(promise: nil)
-        }
+        // Malformed input or a broken connection: whatever is in flight can't be trusted. The protocol error
+        // handler before us has already answered 400 when nothing was sent yet.
+        abandonExchange()
+        closing = true
+        context.close(promise: nil)
     }
 
     // MARK: Idle timeout

@@ -1,3 +1,0 @@
-import Testing
-import NIOEmbedded
-@testable import MeshProxy
