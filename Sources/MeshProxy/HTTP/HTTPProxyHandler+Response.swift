@@ -16,7 +16,11 @@ extension HTTPProxyHandler {
             runtime.stats.downstreamCxTxBytes.add(buffer.readableBytes, ordering: .relaxed)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end(let trailers):
-            finishExchange(trailers: trailers)
+            if exchange.status == 101 && exchange.isUpgrade {
+                finishUpgrade(connection)
+            } else {
+                finishExchange(trailers: trailers)
+            }
         }
     }
 
@@ -120,7 +124,7 @@ extension HTTPProxyHandler {
     }
 
     /// Undoes the accounting of an exchange.
-    private func release(_ exchange: Exchange) {
+    func release(_ exchange: Exchange) {
         exchange.timeout?.cancel()
         exchange.perTryTimeout?.cancel()
         if exchange.waiting {

@@ -4,7 +4,7 @@ import NIOHTTP1
 /// Serves one downstream HTTP/1.1 connection or one HTTP/2 stream: routes each request, forwards it over a
 /// pooled upstream HTTP/1.1 connection of the same event loop, and streams the response back, with
 /// backpressure both ways (reads are held while the other side can't take more).
-final class HTTPProxyHandler: ChannelDuplexHandler {
+final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -27,11 +27,13 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
 
-    init(runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool) {
+    /// `clientAddress` is passed by HTTP/2 connections (computed once for all their streams).
+    init(runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool, clientAddress: String? = nil) {
         self.runtime = runtime
         self.listener = listener
         self.loop = loop
         self.isHTTP2 = isHTTP2
+        self.clientAddress = clientAddress ?? ""
     }
 
     var downstreamWritable: Bool { context?.channel.isWritable ?? false }
@@ -40,10 +42,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        loop.register(self)
-        clientAddress = context.channel.remoteAddress?.ipAddress
-            ?? context.channel.parent?.remoteAddress?.ipAddress ?? "127.0.0.1"
+        // HTTP/2 streams are drained by their connection (GOAWAY), so only HTTP/1 connections register.
         if !isHTTP2 {
+            loop.register(self)
+            clientAddress = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
             runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
             runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
             scheduleIdleCheck(after: runtime.config.limits.headerTimeout)
@@ -69,8 +71,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
         idleTimer?.cancel()
         idleTimer = nil
         if exchange != nil { abandonExchange() }
-        loop.unregister(self)
-        if !isHTTP2 { runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
+        if !isHTTP2 {
+            loop.unregister(self)
+            runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed)
+        }
     }
 
     /// Closes the connection once it is idle (graceful shutdown).

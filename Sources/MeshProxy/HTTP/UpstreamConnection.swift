@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// The last handler of an upstream HTTP/1.1 connection: hands response parts to the downstream exchange that
 /// leases it, and holds back reads while that downstream can't take more (backpressure).
-final class UpstreamConnection: ChannelDuplexHandler {
+final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
@@ -28,6 +28,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
         self.cluster = cluster
         self.loop = loop
     }
+
+    /// The channel, while the handler is in its pipeline.
+    var channel: (any Channel)? { context?.channel }
 
     var isActive: Bool { !closed && (context?.channel.isActive ?? false) }
     var isWritable: Bool { context?.channel.isWritable ?? false }

@@ -24,6 +24,7 @@ enum PipelineSetup {
         runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
         runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
         channel.closeFuture.whenComplete { _ in runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
+        let clientAddress = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
@@ -39,7 +40,8 @@ enum PipelineSetup {
                 let loop = runtime.loopState(for: stream.eventLoop)
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                try sync.addHandler(HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true))
+                try sync.addHandler(
+                    HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true, clientAddress: clientAddress))
             }
         }
     }

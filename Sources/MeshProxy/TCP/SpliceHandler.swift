@@ -11,14 +11,25 @@ final class SpliceHandler: ChannelDuplexHandler {
     private var state = SpliceState()
     private var partner: SpliceHandler?
     private var context: ChannelHandlerContext?
+    /// Bytes read before the partner was joined (leftovers of a protocol switch); sent on pairing.
+    private var early: [NIOAny] = []
     init() {}
 
     /// Joins two ends; both must belong to channels of the same event loop.
     static func pair(_ a: SpliceHandler, _ b: SpliceHandler) {
         a.partner = b
         b.partner = a
+        a.sendEarlyBytes()
+        b.sendEarlyBytes()
         a.apply(a.state.pairedWithPartner())
         b.apply(b.state.pairedWithPartner())
+    }
+
+    private func sendEarlyBytes() {
+        guard !early.isEmpty, let target = partner?.context else { return }
+        for data in early { target.write(data, promise: nil) }
+        early.removeAll()
+        target.flush()
     }
 
     private var isWritable: Bool { context?.channel.isWritable ?? false }
@@ -51,7 +62,11 @@ final class SpliceHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        partner?.context?.write(data, promise: nil)
+        guard let partner else {
+            early.append(data)
+            return
+        }
+        partner.context?.write(data, promise: nil)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

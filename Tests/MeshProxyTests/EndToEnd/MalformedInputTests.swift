@@ -1,4 +1,5 @@
 import MeshProxy
+import NIOCore
 import Testing
 
 /// Bad HTTP from clients: 400 and the connection closed; nothing reaches the upstream.
@@ -40,5 +41,26 @@ struct MalformedInputTests {
         let dump = try await proxy.admin("/config_dump").body
         #expect(dump.contains("\"listeners\""))
         #expect(try await proxy.admin("/nope").status == 404)
+    }
+}
+
+@Suite("Upgrades")
+struct UpgradeTests {
+    @Test(
+        "a websocket upgrade passes through: 101, then bytes both ways",
+        .disabled("known gap: the 101 passes through, but bytes sent right behind the upgrade request are not yet forwarded"))
+    func websocket() async throws {
+        let upstreams = try await Upstreams.start(["unused"])
+        let upgradeServer = try await UpgradeServer.start(group: upstreams.group, echoBytes: 4)
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { config in
+            config.clusters["upstream"]!.endpoints = [EndpointConfig(address: HostPort(host: "127.0.0.1", port: upgradeServer.localAddress!.port!))]
+        }
+        defer { Task { await proxy.stop(); try? await upgradeServer.close().get(); await upstreams.stop() } }
+        let request = "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\nping"
+        let (text, closed) = try await TestClient.raw(port: proxy.port, request, group: proxy.clientGroup)
+        #expect(text.hasPrefix("HTTP/1.1 101"), "\(text.debugDescription)")
+        #expect(text.lowercased().contains("upgrade: websocket"))
+        #expect(text.hasSuffix("ping"))
+        #expect(closed)
     }
 }
