@@ -40,7 +40,7 @@ import Testing
 
     @Test(.enabled(if: hasBashCompletion, "bash-completion is not installed (apt-get install bash-completion)"),
           arguments: [
-            ("meshctl ", ["completion", "help", "inject", "kube-inject", "kubeconfig", "uninject", "version"]),
+            ("meshctl ", ["completion", "help", "inject", "kube-inject", "kubeconfig", "proxy", "uninject", "version"]),
             ("meshctl ver", ["version"]),
             ("meshctl version --o", ["--output"]),
             ("meshctl version -o ", ["json", "yaml"]),
@@ -97,7 +97,7 @@ import Testing
     }
 
     @Test func callbackListsSubcommandsForHelp() async {
-        #expect(await InProcess.run(["__complete", "commands"]).standardOutput == "inject\nuninject\nversion\nkubeconfig\ncompletion\nhelp\n")
+        #expect(await InProcess.run(["__complete", "commands"]).standardOutput == "inject\nuninject\nproxy\nversion\nkubeconfig\ncompletion\nhelp\n")
         #expect(await InProcess.run(["__complete", "commands", "kubeconfig"]).standardOutput == "contexts\nview\n")
         #expect(await InProcess.run(["__complete", "commands", "version"]).standardOutput == "")
         #expect(await InProcess.run(["__complete", "commands", "nope"]).standardOutput == "")
