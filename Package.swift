@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         // C libraries from the system (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -32,6 +33,19 @@ let package = Package(
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
         .target(name: "MeshPolicy", dependencies: ["MeshCore"]),
         .target(name: "MeshManifest", dependencies: ["MeshCore"]),
+        .target(
+            name: "MeshProxy",
+            dependencies: [
+                "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+            ]
+        ),
         // The embedded Kubernetes-compatible API server of local mode: HTTPS (SwiftNIO), SQLite store, mesh CA.
         .target(
             name: "MeshControlPlane",
@@ -47,7 +61,9 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshPolicy", "MeshControlPlane"]),
+        .target(
+            name: "MeshCLI",
+            dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshPolicy", "MeshControlPlane", "MeshProxy"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
@@ -56,6 +72,16 @@ let package = Package(
         .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
+        .testTarget(
+            name: "MeshProxyTests",
+            dependencies: [
+                "MeshProxy", "MeshTestSupport", "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
         .testTarget(
             name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshKube", "MeshTestSupport"]),

@@ -3,7 +3,8 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'inject kube-inject uninject version kubeconfig local describe authz validate completion help' ;;
+        '') echo 'inject kube-inject uninject proxy version kubeconfig local describe authz validate completion help' ;;
+        'proxy') echo 'run' ;;
         'kubeconfig') echo 'contexts view' ;;
         'local') echo 'up down status logs' ;;
         'describe') echo 'node pod' ;;
@@ -16,6 +17,8 @@ __meshctl_flags() {
         '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'inject') echo '-f --filename -o --output --inject-config --values --mesh-config --operator-file --from-cluster --inject-configmap --mesh-configmap -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'proxy') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'proxy run') echo '-f --filename --listen --upstream --protocol --threads --tls-cert --tls-key --tls-client-ca --upstream-ca --upstream-cert --upstream-key --upstream-sni --upstream-san --admin --access-log --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'version') echo '--client -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -42,6 +45,8 @@ __meshctl_value_flags() {
         '') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'inject') echo '-f --filename -o --output --inject-config --injectConfigFile --values --valuesFile --mesh-config --meshConfigFile --operator-file --operatorFileName --inject-configmap --injectConfigMapName --mesh-configmap --meshConfigMapName -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'proxy') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'proxy run') echo '-f --filename --listen --upstream --protocol --threads --tls-cert --tls-key --tls-client-ca --upstream-ca --upstream-cert --upstream-key --upstream-sni --upstream-san --admin --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'version') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
@@ -96,6 +101,28 @@ __meshctl_flag_value() {
         'uninject|-n'|'uninject|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'uninject|-i'|'uninject|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'uninject|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'proxy|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'proxy|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'proxy|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'proxy|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'proxy|-n'|'proxy|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'proxy|-i'|'proxy|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'proxy|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'proxy run|-f'|'proxy run|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--protocol') COMPREPLY=($(compgen -W 'http tcp' -- "$3")) ;;
+        'proxy run|--tls-cert') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--tls-key') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|key)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--tls-client-ca') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--upstream-ca') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--upstream-cert') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--upstream-key') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|key)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'proxy run|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'proxy run|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'proxy run|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'proxy run|-n'|'proxy run|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'proxy run|-i'|'proxy run|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'proxy run|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'version|-o'|'version|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
         'version|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'version|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;

@@ -20,6 +20,7 @@ enum CommandTree {
         subcommands: [
             InjectCommand.spec,
             UninjectCommand.spec,
+            ProxyCommand.spec,
             VersionCommand.spec,
             KubeconfigCommand.spec,
             LocalCommand.spec,

@@ -1,0 +1,34 @@
+import NIOCore
+import Synchronization
+
+/// One upstream endpoint while the proxy runs: its resolved address and the counters that load balancing and
+/// outlier detection read. Shared by all event loops; every mutable field is atomic.
+final class EndpointRuntime: Sendable {
+    /// Unique across the process; keys the per-loop connection pools.
+    let id: Int
+    let config: EndpointConfig
+    let socketAddress: SocketAddress
+    /// Requests in flight to this endpoint (least-request balancing).
+    let activeRequests = Atomic<Int>(0)
+    /// Consecutive 5xx responses (outlier detection).
+    let consecutive5xx = Atomic<Int>(0)
+    /// Consecutive gateway errors: 502, 503, 504, connect failures (outlier detection).
+    let consecutiveGatewayErrors = Atomic<Int>(0)
+    /// Uptime in nanoseconds until which the endpoint is ejected (0: not ejected).
+    let ejectedUntil = Atomic<Int64>(0)
+    /// How many times it has been ejected (the ejection time grows with it).
+    let ejections = Atomic<Int>(0)
+
+    init(id: Int, config: EndpointConfig, socketAddress: SocketAddress) {
+        self.id = id
+        self.config = config
+        self.socketAddress = socketAddress
+    }
+
+    /// Whether the endpoint is ejected at `now`.
+    @inline(__always)
+    func isEjected(now: Int64) -> Bool {
+        let until = ejectedUntil.load(ordering: .relaxed)
+        return until != 0 && now < until
+    }
+}

@@ -1,0 +1,76 @@
+import MeshCore
+
+/// The `ProxyBootstrap` document: role, admin, listeners, static clusters, workload identity, limits.
+enum BootstrapParser {
+    /// Applies the bootstrap and returns the workload identity (for `ISTIO_MUTUAL`), if one is given.
+    static func apply(_ spec: FieldReader, to config: inout ProxyConfig) throws(ProxyError) -> UpstreamTLSConfig? {
+        if let role = try spec.string("role") {
+            guard role == "sidecar" || role == "gateway" else { throw spec.fail("role", "expected sidecar or gateway") }
+            config.role = role
+        }
+        config.admin = try spec.hostPort("admin")
+        config.accessLog = try spec.bool("accessLog") ?? false
+        if let limits = try spec.child("limits") {
+            if let value = try limits.duration("idleTimeout") { config.limits.idleTimeout = value }
+            if let value = try limits.duration("headerTimeout") { config.limits.headerTimeout = value }
+            if let value = try limits.duration("connectTimeout") { config.limits.connectTimeout = value }
+            if let value = try limits.duration("drainTimeout") { config.limits.drainTimeout = value }
+            if let value = try limits.int("retryBufferBytes") { config.limits.retryBufferBytes = value }
+            if let value = try limits.int("maxHeaderBytes") { config.limits.maxHeaderBytes = value }
+        }
+        var identity: UpstreamTLSConfig?
+        if let id = try spec.child("identity") {
+            identity = UpstreamTLSConfig(
+                caFile: try id.string("ca"), certificateFile: try id.requiredString("certificate"),
+                keyFile: try id.requiredString("key"))
+        }
+        for cluster in try spec.children("clusters") {
+            let name = try cluster.requiredString("name").lowercased()
+            var endpoints: [EndpointConfig] = []
+            for endpoint in try cluster.children("endpoints") {
+                guard let address = try endpoint.hostPort("address") else { throw endpoint.fail("address", "required") }
+                endpoints.append(EndpointConfig(
+                    address: address, labels: try endpoint.stringMap("labels"), weight: try endpoint.int("weight") ?? 1))
+            }
+            guard !endpoints.isEmpty else { throw cluster.fail("endpoints", "at least one endpoint is required") }
+            let tls = try cluster.child("tls").map { tls throws(ProxyError) in try upstreamTLS(tls) }
+            config.clusters[name] = ClusterConfig(name: name, endpoints: endpoints, tls: tls)
+        }
+        for listener in try spec.children("listeners") {
+            let name = try listener.requiredString("name")
+            guard let address = try listener.hostPort("address") else { throw listener.fail("address", "required") }
+            let protocolName = try listener.string("protocol") ?? "http"
+            guard let kind = ListenerConfig.ListenerProtocol(rawValue: protocolName) else {
+                throw listener.fail("protocol", "expected http or tcp")
+            }
+            var cluster = try listener.string("cluster")?.lowercased()
+            if let upstream = try listener.hostPort("upstream") {
+                let clusterName = "\(name)-upstream"
+                config.clusters[clusterName] = ClusterConfig(name: clusterName, endpoints: [EndpointConfig(address: upstream)])
+                cluster = clusterName
+            }
+            if kind == .tcp && cluster == nil { throw listener.fail("cluster", "a tcp listener needs cluster or upstream") }
+            var serverTLS: ServerTLSConfig?
+            if let tls = try listener.child("tls") {
+                serverTLS = ServerTLSConfig(
+                    certificateFile: try tls.requiredString("certificate"), keyFile: try tls.requiredString("key"),
+                    clientCAFile: try tls.string("clientCA"), allowedClientSANs: try tls.strings("allowedSANs"))
+            }
+            config.listeners.append(ListenerConfig(name: name, address: address, protocol: kind, tls: serverTLS, defaultCluster: cluster))
+        }
+        guard !config.listeners.isEmpty else { throw spec.fail("listeners", "at least one listener is required") }
+        return identity
+    }
+
+    static func upstreamTLS(_ tls: FieldReader) throws(ProxyError) -> UpstreamTLSConfig {
+        func either(_ first: String, _ second: String) throws(ProxyError) -> String? {
+            if let value = try tls.string(first) { return value }
+            return try tls.string(second)
+        }
+        return UpstreamTLSConfig(
+            caFile: try either("ca", "caCertificates"),
+            certificateFile: try either("certificate", "clientCertificate"),
+            keyFile: try either("key", "privateKey"),
+            sni: try tls.string("sni"), subjectAltNames: try tls.strings("subjectAltNames"))
+    }
+}

@@ -1,0 +1,97 @@
+/// An upstream cluster: endpoints plus the traffic policy that applies to them (a ServiceEntry or static
+/// cluster, optionally narrowed to a DestinationRule subset).
+public struct ClusterConfig: Sendable {
+    /// Unique name: the host, or `host|subset`.
+    public var name: String
+    /// Where requests go.
+    public var endpoints: [EndpointConfig]
+    /// TLS origination, if any.
+    public var tls: UpstreamTLSConfig?
+    /// How an endpoint is chosen.
+    public var loadBalancer: LoadBalancerPolicy
+    /// Circuit-breaking limits.
+    public var connectionPool: ConnectionPoolLimits
+    /// Passive health checking, if enabled.
+    public var outlierDetection: OutlierDetectionConfig?
+
+    public init(
+        name: String, endpoints: [EndpointConfig], tls: UpstreamTLSConfig? = nil,
+        loadBalancer: LoadBalancerPolicy = .roundRobin, connectionPool: ConnectionPoolLimits = ConnectionPoolLimits(),
+        outlierDetection: OutlierDetectionConfig? = nil
+    ) {
+        self.name = name
+        self.endpoints = endpoints
+        self.tls = tls
+        self.loadBalancer = loadBalancer
+        self.connectionPool = connectionPool
+        self.outlierDetection = outlierDetection
+    }
+}
+
+/// One upstream address with its labels (ServiceEntry `endpoints[]`).
+public struct EndpointConfig: Sendable, Hashable {
+    /// Where to connect.
+    public var address: HostPort
+    /// Labels for subset selection (`version: v2`).
+    public var labels: [String: String]
+    /// Relative weight (1 by default).
+    public var weight: Int
+
+    public init(address: HostPort, labels: [String: String] = [:], weight: Int = 1) {
+        self.address = address
+        self.labels = labels
+        self.weight = weight
+    }
+}
+
+/// Istio `LoadBalancerSettings`.
+public enum LoadBalancerPolicy: Sendable, Equatable {
+    case roundRobin
+    case leastRequest
+    case random
+    /// Consistent hash on a request property.
+    case consistentHash(HashKey)
+
+    /// What a consistent hash is computed over.
+    public enum HashKey: Sendable, Equatable {
+        case header(String)
+        case cookie(String)
+        case sourceIP
+    }
+}
+
+/// Istio `ConnectionPoolSettings` as circuit-breaker thresholds (Envoy defaults when unset).
+public struct ConnectionPoolLimits: Sendable, Equatable {
+    /// `tcp.maxConnections`: upstream connections open at once.
+    public var maxConnections: Int = Int(Int32.max)
+    /// `http.http1MaxPendingRequests`: requests waiting for a connection.
+    public var maxPendingRequests: Int = Int(Int32.max)
+    /// `http.http2MaxRequests`: requests in flight.
+    public var maxRequests: Int = Int(Int32.max)
+    /// `http.maxRequestsPerConnection`: 0 means unlimited.
+    public var maxRequestsPerConnection: Int = 0
+    /// `http.maxRetries`: retries in flight.
+    public var maxRetries: Int = Int(Int32.max)
+    /// `tcp.connectTimeout`.
+    public var connectTimeout: Duration? = nil
+    /// `http.idleTimeout` for pooled upstream connections.
+    public var idleTimeout: Duration = .seconds(3600)
+
+    public init() {}
+}
+
+/// Istio `OutlierDetection`.
+public struct OutlierDetectionConfig: Sendable, Equatable {
+    /// `consecutive5xxErrors` (0 disables).
+    public var consecutive5xxErrors: Int = 5
+    /// `consecutiveGatewayErrors` (502, 503, 504 and connect failures; 0 disables).
+    public var consecutiveGatewayErrors: Int = 0
+    /// `baseEjectionTime`; an endpoint stays out for this times the number of its ejections.
+    public var baseEjectionTime: Duration = .seconds(30)
+    /// `maxEjectionPercent` of the cluster's endpoints that may be ejected at once.
+    public var maxEjectionPercent: Int = 10
+    /// `interval` (ejections are evaluated as errors arrive; the interval bounds how fast ejections decay).
+    public var interval: Duration = .seconds(10)
+
+    public init() {}
+}

@@ -1,0 +1,131 @@
+/// The effective configuration of one proxy process: listeners, upstream clusters, HTTP routes, admin.
+///
+/// Built from the bootstrap and Istio resources by `ConfigLoader` (or from the `proxy run` shorthand flags);
+/// immutable once the proxy runs, so every event loop reads it without locks.
+public struct ProxyConfig: Sendable {
+    /// Where the proxy accepts connections.
+    public var listeners: [ListenerConfig]
+    /// Upstream clusters by name (`reviews.default.svc.cluster.local`, `reviews.default.svc.cluster.local|v2`).
+    public var clusters: [String: ClusterConfig]
+    /// HTTP routes from VirtualServices, by host.
+    public var routes: RouteTable
+    /// The admin listener (`/ready`, `/stats`, …), if any.
+    public var admin: HostPort?
+    /// The role: `sidecar` or `gateway` (informational for now).
+    public var role: String
+    /// Limits applied to downstream HTTP.
+    public var limits: HTTPLimits
+    /// Whether JSON access log lines go to standard error.
+    public var accessLog: Bool
+
+    public init(
+        listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),
+        admin: HostPort? = nil, role: String = "sidecar", limits: HTTPLimits = HTTPLimits(), accessLog: Bool = false
+    ) {
+        self.listeners = listeners
+        self.clusters = clusters
+        self.routes = routes
+        self.admin = admin
+        self.role = role
+        self.limits = limits
+        self.accessLog = accessLog
+    }
+}
+
+/// Safe defaults for downstream HTTP input.
+public struct HTTPLimits: Sendable {
+    /// Largest request head (request line and headers) accepted; larger answers 431 and closes.
+    public var maxHeaderBytes: Int = 60 * 1024
+    /// Largest number of request headers accepted.
+    public var maxHeaderCount: Int = 100
+    /// Idle keep-alive connections are closed after this long.
+    public var idleTimeout: Duration = .seconds(300)
+    /// A request head must arrive within this long of the connection becoming idle or opening.
+    public var headerTimeout: Duration = .seconds(60)
+    /// Default upstream connect timeout (Istio `connectTimeout` default 10s).
+    public var connectTimeout: Duration = .seconds(10)
+    /// How long a graceful shutdown waits for in-flight requests.
+    public var drainTimeout: Duration = .seconds(5)
+    /// Request bodies up to this size are kept for retries; larger bodies are streamed and not retried.
+    public var retryBufferBytes: Int = 64 * 1024
+
+    public init() {}
+}
+
+/// One listening socket and what it does with connections.
+public struct ListenerConfig: Sendable {
+    /// What a listener speaks downstream.
+    public enum ListenerProtocol: String, Sendable {
+        /// HTTP/1.1 and HTTP/2 (prior knowledge in plaintext, ALPN `h2` under TLS).
+        case http
+        /// Opaque TCP, spliced to the cluster.
+        case tcp
+    }
+
+    /// A name for stats and config dumps.
+    public var name: String
+    /// Where to listen.
+    public var address: HostPort
+    /// HTTP or TCP.
+    public var `protocol`: ListenerProtocol
+    /// TLS termination, if any.
+    public var tls: ServerTLSConfig?
+    /// The cluster used when no VirtualService route matches (always used by TCP listeners).
+    public var defaultCluster: String?
+
+    public init(
+        name: String, address: HostPort, protocol: ListenerProtocol, tls: ServerTLSConfig? = nil,
+        defaultCluster: String? = nil
+    ) {
+        self.name = name
+        self.address = address
+        self.protocol = `protocol`
+        self.tls = tls
+        self.defaultCluster = defaultCluster
+    }
+}
+
+/// TLS termination settings of a listener.
+public struct ServerTLSConfig: Sendable {
+    /// PEM certificate chain file.
+    public var certificateFile: String
+    /// PEM private key file.
+    public var keyFile: String
+    /// When set, clients must present a certificate that chains to this CA (mutual TLS).
+    public var clientCAFile: String?
+    /// When non-empty, the client certificate must carry one of these URI SANs (SPIFFE identities).
+    public var allowedClientSANs: [String]
+
+    public init(certificateFile: String, keyFile: String, clientCAFile: String? = nil, allowedClientSANs: [String] = []) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.clientCAFile = clientCAFile
+        self.allowedClientSANs = allowedClientSANs
+    }
+}
+
+/// TLS origination settings toward a cluster (Istio `DestinationRule.trafficPolicy.tls`).
+public struct UpstreamTLSConfig: Sendable {
+    /// CA file that the upstream certificate must chain to; system roots when `nil`.
+    public var caFile: String?
+    /// Client certificate chain for mutual TLS.
+    public var certificateFile: String?
+    /// Client private key for mutual TLS.
+    public var keyFile: String?
+    /// SNI to send; also the DNS name checked when `subjectAltNames` is empty.
+    public var sni: String?
+    /// SANs (DNS names or URIs such as `spiffe://cluster.local/ns/default/sa/reviews`) of which the upstream
+    /// certificate must carry one.
+    public var subjectAltNames: [String]
+
+    public init(
+        caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, sni: String? = nil,
+        subjectAltNames: [String] = []
+    ) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.sni = sni
+        self.subjectAltNames = subjectAltNames
+    }
+}

@@ -1,0 +1,54 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request/response passing through an `HTTPProxyHandler`: what was asked, where it goes, what has been
+/// sent each way, and the retry bookkeeping.
+struct Exchange {
+    /// The request as it goes upstream (rewritten, hop-by-hop fields removed).
+    var head: HTTPRequestHead
+    let start: NIODeadline
+    /// Whether the downstream connection stays open after the response (HTTP/1).
+    var keepAlive: Bool
+    let cluster: ClusterRuntime
+    let rule: HTTPRouteRule?
+    let retry: RetryPolicy
+    /// Consistent-hash input, when the cluster balances by hash.
+    let hashKey: UInt64?
+    /// Whether this is a websocket (or other) upgrade.
+    let isUpgrade: Bool
+
+    var endpoint: EndpointRuntime?
+    var upstream: UpstreamConnection?
+    /// Body chunks not yet written upstream, or (while `retaining`) every chunk, kept for a retry.
+    var buffered: [ByteBuffer] = []
+    var bufferedBytes = 0
+    /// Whether the whole body so far is kept, so the request can be retried.
+    var retaining = true
+    var requestEnded = false
+    var trailers: HTTPHeaders?
+    /// Whether the response head went downstream (after that, no retry and no local error response).
+    var responseStarted = false
+    var status = 0
+    /// Tries so far (1 after the first).
+    var attempts = 0
+    /// Whether it waits in the loop's queue for a connection slot (counted as pending).
+    var waiting = false
+    var timeout: Scheduled<Void>?
+    var perTryTimeout: Scheduled<Void>?
+    /// Counted in `upstream_rq_active` and the endpoint's active requests.
+    var countedActive = false
+
+    init(
+        head: HTTPRequestHead, start: NIODeadline, keepAlive: Bool, cluster: ClusterRuntime, rule: HTTPRouteRule?,
+        retry: RetryPolicy, hashKey: UInt64?, isUpgrade: Bool
+    ) {
+        self.head = head
+        self.start = start
+        self.keepAlive = keepAlive
+        self.cluster = cluster
+        self.rule = rule
+        self.retry = retry
+        self.hashKey = hashKey
+        self.isUpgrade = isUpgrade
+    }
+}

@@ -1,0 +1,200 @@
+import NIOCore
+import NIOHTTP1
+
+extension HTTPProxyHandler {
+    /// A request head arrived: route it, apply faults and circuit breakers, then start the first try.
+    func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard exchange == nil, !upgraded else {
+            // HTTPServerPipelineHandler serialises requests; anything else is a protocol violation.
+            context.close(promise: nil)
+            return
+        }
+        let stats = runtime.stats
+        stats.downstreamRqTotal.add(1, ordering: .relaxed)
+        stats.downstreamRqActive.add(1, ordering: .relaxed)
+        generation &+= 1
+        let start = NIODeadline.now()
+        lastActivity = start
+        let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining)
+        requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
+
+        if head.headers.contains(name: "expect") {
+            guard head.headers.first(name: "expect")?.lowercased() == "100-continue" else {
+                localResponse(.expectationFailed, body: "", keepAlive: false, start: start)
+                return
+            }
+            // Like Envoy, answer 100 Continue ourselves and don't forward Expect.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
+
+        let decision = listener.resolve(head, roll: loop.nextRandom())
+        let cluster: ClusterRuntime
+        let rule: HTTPRouteRule?
+        switch decision {
+        case .forward(let target, let matched):
+            cluster = target
+            rule = matched
+        case .local(let matched):
+            localRuleResponse(matched, head: head, keepAlive: keepAlive, start: start)
+            return
+        case .noRoute:
+            stats.noRoute.add(1, ordering: .relaxed)
+            localResponse(.notFound, body: "", keepAlive: keepAlive, start: start)
+            return
+        case .noCluster:
+            localResponse(.serviceUnavailable, body: "no healthy upstream", keepAlive: keepAlive, start: start)
+            return
+        }
+
+        // Fault injection (abort first, as Envoy evaluates it before delaying).
+        if let fault = rule?.fault {
+            if let abort = fault.abort, percentHit(abort.percent) {
+                stats.faultAborts.add(1, ordering: .relaxed)
+                localResponse(
+                    HTTPResponseStatus(statusCode: abort.status), body: "fault filter abort", keepAlive: keepAlive,
+                    start: start)
+                return
+            }
+        }
+
+        let isUpgrade = Self.isUpgradeRequest(head) && !isHTTP2
+        var upstreamHead = head
+        upstreamHead.version = .http1_1
+        HeaderPolicy.stripHopByHop(&upstreamHead.headers, keepUpgrade: isUpgrade)
+        upstreamHead.headers.remove(name: "expect")
+        if isHTTP2, !upstreamHead.headers.contains(name: "content-length"), head.method != .GET, head.method != .HEAD {
+            upstreamHead.headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+        }
+        let loop = self.loop
+        HeaderPolicy.addForwardingHeaders(
+            &upstreamHead.headers, clientAddress: clientAddress, scheme: listener.scheme,
+            requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+        if let rule {
+            applyRouteRewrites(rule, original: head, to: &upstreamHead)
+        }
+        let hashKey = hashInput(for: cluster, head: head)
+        var exchange = Exchange(
+            head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
+            retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
+        if isUpgrade { exchange.retaining = false }
+        self.exchange = exchange
+
+        // Circuit breaker: requests in flight.
+        let clusterStats = cluster.stats
+        if clusterStats.upstreamRqActive.load(ordering: .relaxed) >= cluster.limits.maxRequests {
+            clusterStats.upstreamRqPendingOverflow.add(1, ordering: .relaxed)
+            overflowResponse()
+            return
+        }
+        clusterStats.upstreamRqTotal.add(1, ordering: .relaxed)
+        clusterStats.upstreamRqActive.add(1, ordering: .relaxed)
+        self.exchange?.countedActive = true
+
+        if let timeout = rule?.timeout, timeout > .zero {
+            let generation = self.generation
+            self.exchange?.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) { [self] in
+                routeTimedOut(generation: generation)
+            }
+        }
+        if let delay = rule?.fault?.delay, percentHit(delay.percent) {
+            stats.faultDelays.add(1, ordering: .relaxed)
+            let generation = self.generation
+            context.eventLoop.assumeIsolated().scheduleTask(in: delay.duration.timeAmount) { [self] in
+                guard self.generation == generation, self.exchange != nil else { return }
+                startAttempt()
+            }
+            return
+        }
+        startAttempt()
+    }
+
+    func requestBody(_ buffer: ByteBuffer) {
+        guard var exchange else { return }
+        runtime.stats.downstreamCxRxBytes.add(buffer.readableBytes, ordering: .relaxed)
+        if let upstream = exchange.upstream {
+            upstream.write(.body(.byteBuffer(buffer)))
+            guard exchange.retaining else { return }
+        }
+        exchange.buffered.append(buffer)
+        exchange.bufferedBytes += buffer.readableBytes
+        if exchange.retaining, exchange.bufferedBytes > runtime.config.limits.retryBufferBytes {
+            exchange.retaining = false
+            if exchange.upstream != nil {
+                exchange.buffered.removeAll()
+                exchange.bufferedBytes = 0
+            }
+        }
+        self.exchange = exchange
+    }
+
+    func requestEnd(_ trailers: HTTPHeaders?) {
+        guard exchange != nil else { return }
+        exchange!.requestEnded = true
+        exchange!.trailers = trailers
+        if let upstream = exchange!.upstream {
+            upstream.write(.end(trailers))
+            upstream.flush()
+        }
+    }
+
+    /// Whether a fault with `percent` (0–100, fractions allowed) applies to this request.
+    func percentHit(_ percent: Double) -> Bool {
+        if percent >= 100 { return true }
+        if percent <= 0 { return false }
+        return Double(loop.nextRandom() % 1_000_000) < percent * 10_000
+    }
+
+    static func isUpgradeRequest(_ head: HTTPRequestHead) -> Bool {
+        guard head.headers.contains(name: "upgrade") else { return false }
+        return head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+    }
+
+    private func applyRouteRewrites(_ rule: HTTPRouteRule, original: HTTPRequestHead, to head: inout HTTPRequestHead) {
+        if let rewrite = rule.rewrite {
+            if let uri = rewrite.uri {
+                let matched = RouteMatcher.matchedCondition(rule, original, port: listener.config.address.port, scheme: listener.scheme)
+                head.uri = RouteMatcher.rewriteURI(original.uri, rewrite: uri, matched: matched)
+            }
+            if let authority = rewrite.authority {
+                head.headers.replaceOrAdd(name: "host", value: authority)
+            }
+        }
+        for name in rule.requestHeadersToRemove { head.headers.remove(name: name) }
+        for (name, value) in rule.requestHeadersToSet { head.headers.replaceOrAdd(name: name, value: value) }
+    }
+
+    private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> UInt64? {
+        guard case .consistentHash(let key) = cluster.config.loadBalancer else { return nil }
+        let text: String?
+        switch key {
+        case .header(let name): text = head.headers.first(name: name)
+        case .sourceIP: text = clientAddress
+        case .cookie(let name):
+            text = Self.cookie(named: name, in: head.headers)
+        }
+        guard let text else { return nil }
+        return Self.fnv1a(text)
+    }
+
+    /// The value of cookie `name`, if the request carries it.
+    static func cookie(named name: String, in headers: HTTPHeaders) -> String? {
+        let prefix = name + "="
+        for header in headers[canonicalForm: "cookie"] {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.drop { $0 == " " }
+                if trimmed.hasPrefix(prefix) { return String(trimmed.dropFirst(prefix.count)) }
+            }
+        }
+        return nil
+    }
+
+    /// FNV-1a: a stable hash (Swift's `Hasher` is seeded per process, so it can't be used for affinity).
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,231 @@
+import NIOCore
+import NIOHTTP1
+
+extension HTTPProxyHandler {
+    /// A response part from the upstream of the current try.
+    func upstreamRead(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection, let context else {
+            connection.owner = nil
+            connection.close()
+            return
+        }
+        switch part {
+        case .head(let head):
+            responseHead(head, context: context)
+        case .body(let buffer):
+            runtime.stats.downstreamCxTxBytes.add(buffer.readableBytes, ordering: .relaxed)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        case .end(let trailers):
+            if exchange.status == 101 && exchange.isUpgrade {
+                finishUpgrade(connection)
+            } else {
+                finishExchange(trailers: trailers)
+            }
+        }
+    }
+
+    func upstreamReadComplete() {
+        context?.flush()
+    }
+
+    private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+        guard var exchange else { return }
+        let status = Int(head.status.code)
+        if status == 101, exchange.isUpgrade {
+            switchToTunnel(head, context: context)
+            return
+        }
+        if (100..<200).contains(status) { return }  // informational: we already answered Expect ourselves
+        let cluster = exchange.cluster
+        if let endpoint = exchange.endpoint { cluster.recordOutcome(endpoint, status: status) }
+        if exchange.retry.attempts > 0, exchange.retry.retries(status: status), exchange.retaining,
+            exchange.attempts <= exchange.retry.attempts
+        {
+            retry()
+            return
+        }
+        cluster.stats.countStatus(status)
+        exchange.perTryTimeout?.cancel()
+        exchange.perTryTimeout = nil
+        exchange.responseStarted = true
+        exchange.status = status
+        var response = head
+        response.version = isHTTP2 ? .http2 : requestVersion
+        HeaderPolicy.stripHopByHop(&response.headers)
+        if let rule = exchange.rule {
+            for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }
+        }
+        if !exchange.keepAlive && !isHTTP2 {
+            response.headers.replaceOrAdd(name: "connection", value: "close")
+        }
+        self.exchange = exchange
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
+    }
+
+    /// The upstream connection of the current try closed.
+    func upstreamClosed(_ connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection else { return }
+        self.exchange?.upstream = nil
+        if exchange.responseStarted {
+            // Mid-response: the downstream can't be told anything else; end it.
+            abandonExchange()
+            context?.close(promise: nil)
+            return
+        }
+        if let endpoint = exchange.endpoint { exchange.cluster.recordOutcome(endpoint, status: nil) }
+        if canRetry(connectFailure: false) {
+            retry()
+        } else {
+            errorResponse(
+                .serviceUnavailable,
+                body: "upstream connect error or disconnect/reset before headers. reset reason: connection termination")
+        }
+    }
+
+    /// The response ended: recycle the upstream connection, account, and get ready for the next request.
+    func finishExchange(trailers: HTTPHeaders?) {
+        guard let exchange, let context else { return }
+        if let upstream = exchange.upstream {
+            upstream.owner = nil
+            let limit = exchange.cluster.limits.maxRequestsPerConnection
+            if upstream.isActive && upstream.keepAliveAllowed && (limit == 0 || upstream.requestsServed < limit)
+                && !loop.draining
+            {
+                loop.release(upstream)
+            } else {
+                upstream.close()
+            }
+        }
+        complete(status: exchange.status, trailers: trailers, context: context)
+    }
+
+    /// Writes the end of the response and clears the exchange.
+    private func complete(status: Int, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+        guard let exchange else { return }
+        release(exchange)
+        self.exchange = nil
+        let micros = Int((NIODeadline.now() - exchange.start).nanoseconds / 1000)
+        runtime.stats.recordResponse(status: status, micros: micros)
+        runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
+        if runtime.config.accessLog { AccessLog.write(exchange, status: status, micros: micros, client: clientAddress) }
+        lastActivity = NIODeadline.now()
+        if exchange.keepAlive && !loop.draining {
+            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            if readPending {
+                readPending = false
+                context.read()
+            }
+        } else {
+            closing = true
+            context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { [self] _ in
+                if !isHTTP2 { self.context?.close(promise: nil) }
+            }
+        }
+    }
+
+    /// Undoes the accounting of an exchange.
+    func release(_ exchange: Exchange) {
+        exchange.timeout?.cancel()
+        exchange.perTryTimeout?.cancel()
+        if exchange.waiting {
+            exchange.cluster.stats.upstreamRqPendingActive.subtract(1, ordering: .relaxed)
+            loop.removeWaiter(self, for: exchange.cluster)
+        }
+        exchange.endpoint?.activeRequests.subtract(1, ordering: .relaxed)
+        if exchange.countedActive { exchange.cluster.stats.upstreamRqActive.subtract(1, ordering: .relaxed) }
+    }
+
+    /// Drops the exchange without answering (the downstream went away or the response broke off).
+    func abandonExchange() {
+        guard let exchange else { return }
+        if let upstream = exchange.upstream {
+            upstream.owner = nil
+            upstream.close()
+        }
+        release(exchange)
+        runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
+        self.exchange = nil
+    }
+
+    // MARK: Local responses
+
+    /// An error answer for the current exchange (connection to upstream dropped; nothing sent yet).
+    func errorResponse(_ status: HTTPResponseStatus, body: String, extraHeaders: [(String, String)] = []) {
+        guard let context, let exchange else { return }
+        if exchange.responseStarted {
+            abandonExchange()
+            context.close(promise: nil)
+            return
+        }
+        if let upstream = exchange.upstream {
+            upstream.owner = nil
+            upstream.close()
+            self.exchange?.upstream = nil
+        }
+        self.exchange?.status = Int(status.code)
+        writeLocal(status, body: body, keepAlive: exchange.keepAlive, extraHeaders: extraHeaders, context: context)
+        complete(status: Int(status.code), trailers: nil, context: context)
+    }
+
+    /// 503 with Envoy's `x-envoy-overloaded: true`: a circuit breaker is open.
+    func overflowResponse() {
+        errorResponse(.serviceUnavailable, body: "upstream connect error or disconnect/reset before headers. reset reason: overflow", extraHeaders: [("x-envoy-overloaded", "true")])
+    }
+
+    /// A local answer before any exchange exists (no route, fault abort, direct response, redirect).
+    func localResponse(
+        _ status: HTTPResponseStatus, body: String, keepAlive: Bool, start: NIODeadline,
+        extraHeaders: [(String, String)] = []
+    ) {
+        guard let context else { return }
+        if let exchange {
+            // Fault aborts and overflows happen with the exchange already set up.
+            self.exchange?.keepAlive = keepAlive && exchange.keepAlive
+            errorResponse(status, body: body, extraHeaders: extraHeaders)
+            return
+        }
+        writeLocal(status, body: body, keepAlive: keepAlive, extraHeaders: extraHeaders, context: context)
+        runtime.stats.recordResponse(status: Int(status.code), micros: Int((NIODeadline.now() - start).nanoseconds / 1000))
+        runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
+        lastActivity = NIODeadline.now()
+        if !keepAlive || loop.draining {
+            closing = true
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [self] _ in
+                if !isHTTP2 { self.context?.close(promise: nil) }
+            }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    private func writeLocal(
+        _ status: HTTPResponseStatus, body: String, keepAlive: Bool, extraHeaders: [(String, String)],
+        context: ChannelHandlerContext
+    ) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-length", value: String(body.utf8.count))
+        if !body.isEmpty { headers.add(name: "content-type", value: "text/plain") }
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        if !keepAlive && !isHTTP2 { headers.add(name: "connection", value: "close") }
+        let version: HTTPVersion = isHTTP2 ? .http2 : requestVersion
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        if !body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        }
+    }
+
+    /// A redirect or direct response from a route.
+    func localRuleResponse(_ rule: HTTPRouteRule, head: HTTPRequestHead, keepAlive: Bool, start: NIODeadline) {
+        switch rule.action {
+        case .directResponse(let status, let body):
+            localResponse(HTTPResponseStatus(statusCode: status), body: body, keepAlive: keepAlive, start: start)
+        case .redirect(let redirect):
+            let location = RedirectLocation.make(redirect, head: head, scheme: listener.scheme)
+            localResponse(
+                HTTPResponseStatus(statusCode: redirect.status), body: "", keepAlive: keepAlive, start: start,
+                extraHeaders: [("location", location)])
+        case .route:
+            localResponse(.notFound, body: "", keepAlive: keepAlive, start: start)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+extension HTTPProxyHandler {
+    /// Starts a try: an idle pooled connection if there is one, else a new connection within the circuit
+    /// breaker's limits, else a wait in the pending queue, else 503 with `x-envoy-overloaded`.
+    func startAttempt() {
+        guard var exchange, let context else { return }
+        generation &+= 1
+        exchange.attempts += 1
+        let cluster = exchange.cluster
+        guard let endpoint = cluster.pickEndpoint(hash: exchange.hashKey, random: loop.nextRandom()) else {
+            self.exchange = exchange
+            errorResponse(.serviceUnavailable, body: "no healthy upstream")
+            return
+        }
+        exchange.endpoint = endpoint
+        endpoint.activeRequests.add(1, ordering: .relaxed)
+        if let perTry = exchange.retry.perTryTimeout, exchange.retry.attempts > 0 {
+            let generation = self.generation
+            exchange.perTryTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: perTry.timeAmount) { [self] in
+                perTryTimedOut(generation: generation)
+            }
+        }
+        self.exchange = exchange
+        if let connection = loop.takeIdle(endpoint), connection.isActive {
+            attach(connection)
+            return
+        }
+        let stats = cluster.stats
+        if stats.upstreamCxActive.load(ordering: .relaxed) < cluster.limits.maxConnections {
+            connect(endpoint)
+            return
+        }
+        if stats.upstreamRqPendingActive.load(ordering: .relaxed) < cluster.limits.maxPendingRequests {
+            stats.upstreamRqPendingActive.add(1, ordering: .relaxed)
+            self.exchange?.waiting = true
+            loop.enqueueWaiter(self, for: cluster)
+            return
+        }
+        stats.upstreamRqPendingOverflow.add(1, ordering: .relaxed)
+        overflowResponse()
+    }
+
+    /// Opens a new upstream connection on this event loop.
+    func connect(_ endpoint: EndpointRuntime) {
+        guard let context, let exchange else { return }
+        let cluster = exchange.cluster
+        let loop = self.loop
+        cluster.stats.upstreamCxActive.add(1, ordering: .relaxed)
+        let generation = self.generation
+        let timeout = cluster.limits.connectTimeout ?? runtime.config.limits.connectTimeout
+        UpstreamConnector.connect(to: endpoint, cluster: cluster, loop: loop, on: context.eventLoop, timeout: timeout)
+            .assumeIsolated().whenComplete { [self] result in
+                switch result {
+                case .success(let connection):
+                    connected(connection, generation: generation)
+                case .failure:
+                    cluster.stats.upstreamCxActive.subtract(1, ordering: .relaxed)
+                    cluster.stats.upstreamCxConnectFail.add(1, ordering: .relaxed)
+                    loop.slotFreed(in: cluster)
+                    connectFailed(generation: generation)
+                }
+            }
+    }
+
+    private func connected(_ connection: UpstreamConnection, generation: Int) {
+        guard self.generation == generation, let exchange, exchange.upstream == nil, !closing else {
+            loop.release(connection)
+            return
+        }
+        attach(connection)
+    }
+
+    /// A pooled connection was handed over while this request waited.
+    func connectionAvailable(_ connection: UpstreamConnection) {
+        guard exchange?.waiting == true else {
+            loop.release(connection)
+            return
+        }
+        exchange?.waiting = false
+        exchange?.cluster.stats.upstreamRqPendingActive.subtract(1, ordering: .relaxed)
+        if exchange?.endpoint !== connection.endpoint, let old = exchange?.endpoint {
+            old.activeRequests.subtract(1, ordering: .relaxed)
+            connection.endpoint.activeRequests.add(1, ordering: .relaxed)
+            exchange?.endpoint = connection.endpoint
+        }
+        attach(connection)
+    }
+
+    /// A connection slot freed up while this request waited: open a connection now.
+    func connectionSlotAvailable() {
+        guard let endpoint = exchange?.endpoint, exchange?.waiting == true else { return }
+        exchange?.waiting = false
+        exchange?.cluster.stats.upstreamRqPendingActive.subtract(1, ordering: .relaxed)
+        connect(endpoint)
+    }
+
+    /// Sends the request (head, what body has arrived, end if it has) over `connection`.
+    private func attach(_ connection: UpstreamConnection) {
+        guard var exchange else { return }
+        connection.owner = self
+        connection.requestsServed += 1
+        exchange.upstream = connection
+        connection.write(.head(exchange.head))
+        for chunk in exchange.buffered {
+            connection.write(.body(.byteBuffer(chunk)))
+        }
+        if !exchange.retaining {
+            exchange.buffered.removeAll()
+            exchange.bufferedBytes = 0
+        }
+        if exchange.requestEnded { connection.write(.end(exchange.trailers)) }
+        connection.flush()
+        self.exchange = exchange
+        if readPending, connection.isWritable, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func connectFailed(generation: Int) {
+        guard self.generation == generation, let exchange else { return }
+        if let endpoint = exchange.endpoint { exchange.cluster.recordOutcome(endpoint, status: nil) }
+        if canRetry(connectFailure: true) {
+            retry()
+        } else {
+            errorResponse(
+                .serviceUnavailable,
+                body: "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
+        }
+    }
+
+    /// Whether another try is allowed after a failure before the response head.
+    func canRetry(connectFailure: Bool) -> Bool {
+        guard let exchange, !exchange.responseStarted, exchange.retaining, !exchange.isUpgrade,
+            exchange.attempts <= exchange.retry.attempts
+        else { return false }
+        return exchange.retry.retriesReset(connectFailure: connectFailure)
+    }
+
+    /// Drops the current try's connection and starts the next one.
+    func retry() {
+        guard var exchange else { return }
+        let stats = exchange.cluster.stats
+        if stats.upstreamRqRetryActive.load(ordering: .relaxed) >= exchange.cluster.limits.maxRetries {
+            stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
+            errorResponse(.serviceUnavailable, body: "upstream retry limit exceeded")
+            return
+        }
+        stats.upstreamRqRetry.add(1, ordering: .relaxed)
+        exchange.perTryTimeout?.cancel()
+        exchange.perTryTimeout = nil
+        if let upstream = exchange.upstream {
+            upstream.owner = nil
+            upstream.close()
+            exchange.upstream = nil
+        }
+        if let endpoint = exchange.endpoint {
+            endpoint.activeRequests.subtract(1, ordering: .relaxed)
+            exchange.endpoint = nil
+        }
+        self.exchange = exchange
+        startAttempt()
+    }
+
+    func routeTimedOut(generation: Int) {
+        guard exchange != nil else { return }
+        exchange!.cluster.stats.upstreamRqTimeout.add(1, ordering: .relaxed)
+        if exchange!.responseStarted {
+            abandonExchange()
+            context?.close(promise: nil)
+        } else {
+            errorResponse(.gatewayTimeout, body: "upstream request timeout")
+        }
+    }
+
+    private func perTryTimedOut(generation: Int) {
+        guard self.generation == generation, let exchange, !exchange.responseStarted else { return }
+        exchange.cluster.stats.upstreamRqTimeout.add(1, ordering: .relaxed)
+        if let endpoint = exchange.endpoint { exchange.cluster.recordOutcome(endpoint, status: 504) }
+        if canRetry(connectFailure: false) {
+            retry()
+        } else {
+            errorResponse(.gatewayTimeout, body: "upstream request timeout")
+        }
+    }
+}

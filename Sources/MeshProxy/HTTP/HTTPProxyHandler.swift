@@ -1,0 +1,165 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serves one downstream HTTP/1.1 connection or one HTTP/2 stream: routes each request, forwards it over a
+/// pooled upstream HTTP/1.1 connection of the same event loop, and streams the response back, with
+/// backpressure both ways (reads are held while the other side can't take more).
+final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let runtime: ProxyRuntime
+    let listener: ListenerRuntime
+    let loop: LoopState
+    let isHTTP2: Bool
+    var context: ChannelHandlerContext?
+    var exchange: Exchange?
+    /// Bumped per request and per try; completions of an older try are ignored.
+    var generation = 0
+    var readPending = false
+    var closing = false
+    var clientAddress = ""
+    var lastActivity = NIODeadline.now()
+    var idleTimer: Scheduled<Void>?
+    /// Set when the connection was upgraded (websocket) and now splices raw bytes.
+    var upgraded = false
+    /// The HTTP version of the current downstream request (responses use it).
+    var requestVersion: HTTPVersion = .http1_1
+
+    /// `clientAddress` is passed by HTTP/2 connections (computed once for all their streams).
+    init(runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool, clientAddress: String? = nil) {
+        self.runtime = runtime
+        self.listener = listener
+        self.loop = loop
+        self.isHTTP2 = isHTTP2
+        self.clientAddress = clientAddress ?? ""
+    }
+
+    var downstreamWritable: Bool { context?.channel.isWritable ?? false }
+
+    // MARK: Lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        // HTTP/2 streams are drained by their connection (GOAWAY), so only HTTP/1 connections register.
+        if !isHTTP2 {
+            loop.register(self)
+            clientAddress = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+            runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
+            runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
+            scheduleIdleCheck(after: runtime.config.limits.headerTimeout)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        teardown()
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        teardown()
+        context.fireChannelInactive()
+    }
+
+    private var tornDown = false
+
+    private func teardown() {
+        guard !tornDown else { return }
+        tornDown = true
+        closing = true
+        idleTimer?.cancel()
+        idleTimer = nil
+        if exchange != nil { abandonExchange() }
+        if !isHTTP2 {
+            loop.unregister(self)
+            runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Closes the connection once it is idle (graceful shutdown).
+    func drain() {
+        guard let context else { return }
+        if exchange == nil {
+            if isHTTP2 { return }  // the HTTP/2 connection handler sends GOAWAY when the parent closes
+            closing = true
+            context.close(promise: nil)
+        } else {
+            exchange?.keepAlive = false
+        }
+    }
+
+    // MARK: Downstream reads
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            requestHead(head, context: context)
+        case .body(let buffer):
+            requestBody(buffer)
+        case .end(let trailers):
+            requestEnd(trailers)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.upstream?.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let exchange, !exchange.requestEnded, !(exchange.upstream?.isWritable ?? false) {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { exchange?.upstream?.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// The upstream can take more request body: read again if a read was held back.
+    func upstreamBecameWritable() {
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            runtime.stats.downstreamRqBadRequest.add(1, ordering: .relaxed)
+        }
+        // Malformed input or a broken connection: whatever is in flight can't be trusted. For malformed input
+        // the BadRequestHandler before us answers 400 and closes the connection gracefully.
+        abandonExchange()
+        closing = true
+        if !(error is HTTPParserError) {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Idle timeout
+
+    private func scheduleIdleCheck(after delay: Duration) {
+        guard let context else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) { [self] in
+            idleTimer = nil
+            guard let context = self.context, !closing else { return }
+            let timeout = runtime.config.limits.headerTimeout
+            if exchange != nil {
+                scheduleIdleCheck(after: timeout)
+                return
+            }
+            let idleFor = NIODeadline.now() - lastActivity
+            if idleFor >= timeout.timeAmount {
+                closing = true
+                context.close(promise: nil)
+            } else {
+                scheduleIdleCheck(after: .nanoseconds((timeout.timeAmount - idleFor).nanoseconds))
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import NIOHTTP1
+
+/// Header rules of a forwarding proxy (RFC 9110 §7.6.1 hop-by-hop fields; Envoy's x-forwarded-* and
+/// x-request-id behaviour). Pure functions over `HTTPHeaders`.
+enum HeaderPolicy {
+    /// Fields that describe one connection and are never forwarded.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
+        "proxy-authenticate", "proxy-authorization",
+    ]
+
+    @inline(__always)
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2, 7, 10, 16, 17, 18, 19: hopByHop.contains(name.lowercased())
+        default: false
+        }
+    }
+
+    /// Removes hop-by-hop fields and those named by `Connection`. With `keepUpgrade`, `Connection: upgrade`
+    /// and `Upgrade` stay (websocket pass-through).
+    static func stripHopByHop(_ headers: inout HTTPHeaders, keepUpgrade: Bool = false) {
+        var found = false
+        for (name, _) in headers where isHopByHop(name) {
+            found = true
+            break
+        }
+        guard found else { return }
+        var named: [String] = []
+        for value in headers[canonicalForm: "connection"] {
+            let token = value.lowercased()
+            if keepUpgrade && token == "upgrade" { continue }
+            if token != "close" && token != "keep-alive" { named.append(String(token)) }
+        }
+        for name in hopByHop where !(keepUpgrade && name == "upgrade") {
+            headers.remove(name: name)
+        }
+        for name in named { headers.remove(name: name) }
+        if keepUpgrade { headers.replaceOrAdd(name: "connection", value: "upgrade") }
+    }
+
+    /// Sets `x-forwarded-for` (appending the client address), `x-forwarded-proto` and, when missing,
+    /// `x-request-id` — what Envoy does with `use_remote_address: true`.
+    static func addForwardingHeaders(
+        _ headers: inout HTTPHeaders, clientAddress: String, scheme: String, requestID: () -> String
+    ) {
+        if let existing = headers.first(name: "x-forwarded-for") {
+            headers.replaceOrAdd(name: "x-forwarded-for", value: existing + ", " + clientAddress)
+        } else {
+            headers.add(name: "x-forwarded-for", value: clientAddress)
+        }
+        headers.replaceOrAdd(name: "x-forwarded-proto", value: scheme)
+        if !headers.contains(name: "x-request-id") {
+            headers.add(name: "x-request-id", value: requestID())
+        }
+    }
+
+    /// A version 4 UUID string from two random words.
+    static func uuid(_ high: UInt64, _ low: UInt64) -> String {
+        let hex: StaticString = "0123456789abcdef"
+        var high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        var low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            hex.withUTF8Buffer { digits in
+                var index = 35
+                func emit(_ word: inout UInt64, _ count: Int) {
+                    for _ in 0..<count {
+                        if index == 8 || index == 13 || index == 18 || index == 23 {
+                            buffer[index] = UInt8(ascii: "-")
+                            index -= 1
+                        }
+                        buffer[index] = digits[Int(word & 0xF)]
+                        word >>= 4
+                        index -= 1
+                    }
+                }
+                emit(&low, 16)
+                emit(&high, 16)
+            }
+            return 36
+        }
+    }
+}

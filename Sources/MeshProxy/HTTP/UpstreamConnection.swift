@@ -1,0 +1,118 @@
+import NIOCore
+import NIOHTTP1
+
+/// The last handler of an upstream HTTP/1.1 connection: hands response parts to the downstream exchange that
+/// leases it, and holds back reads while that downstream can't take more (backpressure).
+final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let endpoint: EndpointRuntime
+    let cluster: ClusterRuntime
+    let loop: LoopState
+    /// The exchange using the connection; `nil` while idle.
+    var owner: HTTPProxyHandler?
+    /// Whether it sits in the idle pool.
+    var isIdle = false
+    /// Requests sent over it (for `maxRequestsPerConnection`).
+    var requestsServed = 0
+    /// Whether the last response allows another request on the connection.
+    var keepAliveAllowed = true
+    private var context: ChannelHandlerContext?
+    private var readPending = false
+    private var closed = false
+
+    init(endpoint: EndpointRuntime, cluster: ClusterRuntime, loop: LoopState) {
+        self.endpoint = endpoint
+        self.cluster = cluster
+        self.loop = loop
+    }
+
+    /// The channel, while the handler is in its pipeline.
+    var channel: (any Channel)? { context?.channel }
+
+    var isActive: Bool { !closed && (context?.channel.isActive ?? false) }
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        cluster.stats.upstreamCxTotal.add(1, ordering: .relaxed)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Requests (called by the owner on the same loop)
+
+    @inline(__always)
+    func write(_ part: HTTPClientRequestPart) {
+        context?.write(wrapOutboundOut(part), promise: nil)
+    }
+
+    @inline(__always)
+    func flush() {
+        context?.flush()
+    }
+
+    /// Asks for more response data after the downstream drained.
+    func resumeReading() {
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        context?.close(promise: nil)
+    }
+
+    // MARK: Pipeline events
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if case .head(let head) = part, head.status.code >= 200 { keepAliveAllowed = head.isKeepAlive }
+        guard let owner else {
+            // Data on an idle connection (or after the exchange left): the connection can't be trusted.
+            close()
+            return
+        }
+        owner.upstreamRead(part, from: self)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        owner?.upstreamReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let owner, !owner.downstreamWritable {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { owner?.upstreamBecameWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// `upstreamCxActive` was counted when the connect started (it is the circuit breaker's connection count).
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        cluster.stats.upstreamCxActive.subtract(1, ordering: .relaxed)
+        if isIdle { loop.removeIdle(self) }
+        if let owner {
+            self.owner = nil
+            owner.upstreamClosed(self)
+        }
+        loop.slotFreed(in: cluster)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close()
+    }
+}

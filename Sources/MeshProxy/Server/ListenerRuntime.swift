@@ -1,0 +1,62 @@
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// One listener while the proxy runs: its config, TLS context, and the route lookup of its requests.
+final class ListenerRuntime: Sendable {
+    let config: ListenerConfig
+    let tlsContext: NIOSSLContext?
+    let defaultCluster: ClusterRuntime?
+    let routes: RouteTable
+    let clusters: [String: ClusterRuntime]
+    /// `https` behind TLS termination, else `http` (for x-forwarded-proto and scheme matches).
+    let scheme: String
+
+    init(
+        config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
+        clusters: [String: ClusterRuntime]
+    ) {
+        self.config = config
+        self.tlsContext = tlsContext
+        self.defaultCluster = defaultCluster
+        self.routes = routes
+        self.clusters = clusters
+        self.scheme = tlsContext == nil ? "http" : "https"
+    }
+
+    /// What to do with a request: the route rule that applies (if any) and the cluster chosen.
+    func resolve(_ head: HTTPRequestHead, roll: UInt64) -> RouteDecision {
+        if routes.virtualHosts.isEmpty {
+            guard let defaultCluster else { return .noRoute }
+            return .forward(defaultCluster, nil)
+        }
+        let authority = head.headers.first(name: "host") ?? ""
+        guard let host = routes.virtualHost(for: authority[...]) else {
+            if let defaultCluster { return .forward(defaultCluster, nil) }
+            return .noRoute
+        }
+        guard let rule = RouteMatcher.match(head, in: host, port: config.address.port, scheme: scheme) else {
+            return .noRoute
+        }
+        switch rule.action {
+        case .route(let destinations):
+            guard let name = RouteMatcher.pick(destinations, roll: roll) else { return .noRoute }
+            guard let cluster = clusters[name] ?? defaultCluster else { return .noCluster(rule, name) }
+            return .forward(cluster, rule)
+        case .redirect, .directResponse:
+            return .local(rule)
+        }
+    }
+}
+
+/// The outcome of route resolution.
+enum RouteDecision {
+    /// Forward to the cluster, under the rule's policies when a rule matched.
+    case forward(ClusterRuntime, HTTPRouteRule?)
+    /// Answer locally (redirect or direct response).
+    case local(HTTPRouteRule)
+    /// No route matched: 404.
+    case noRoute
+    /// The route names a cluster that does not exist: 503.
+    case noCluster(HTTPRouteRule, String)
+}

@@ -1,0 +1,103 @@
+import NIOCore
+
+/// What one event loop owns: idle upstream connections, requests waiting for a connection, the downstream
+/// connections it serves (for draining) and a fast random generator. Only touched on its own loop, so no locks.
+final class LoopState: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    /// Idle keep-alive upstream connections by endpoint id (a stack: the most recently used is warmest).
+    private var idle: [Int: [UpstreamConnection]] = [:]
+    /// Requests waiting for a connection slot, by cluster.
+    private var waiters: [ObjectIdentifier: [HTTPProxyHandler]] = [:]
+    /// Downstream HTTP handlers alive on this loop.
+    private var downstream: [ObjectIdentifier: HTTPProxyHandler] = [:]
+    private var random: SplitMix64
+    /// Whether the proxy is draining (set on shutdown).
+    private(set) var draining = false
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        var system = SystemRandomNumberGenerator()
+        self.random = SplitMix64(seed: system.next())
+    }
+
+    @inline(__always)
+    func nextRandom() -> UInt64 { random.next() }
+
+    // MARK: Upstream pool
+
+    /// An idle connection to `endpoint`, if one is open.
+    func takeIdle(_ endpoint: EndpointRuntime) -> UpstreamConnection? {
+        guard var stack = idle[endpoint.id], !stack.isEmpty else { return nil }
+        let connection = stack.removeLast()
+        idle[endpoint.id] = stack
+        connection.isIdle = false
+        return connection
+    }
+
+    /// Returns a finished connection: it serves a waiting request of its cluster, or becomes idle.
+    func release(_ connection: UpstreamConnection) {
+        if let waiter = popWaiter(for: connection.cluster) {
+            waiter.connectionAvailable(connection)
+            return
+        }
+        connection.isIdle = true
+        idle[connection.endpoint.id, default: []].append(connection)
+    }
+
+    /// Forgets an idle connection that closed.
+    func removeIdle(_ connection: UpstreamConnection) {
+        guard connection.isIdle, var stack = idle[connection.endpoint.id] else { return }
+        stack.removeAll { $0 === connection }
+        idle[connection.endpoint.id] = stack
+        connection.isIdle = false
+    }
+
+    /// A connection slot of `cluster` freed up (a connection closed): a waiter may open a new one.
+    func slotFreed(in cluster: ClusterRuntime) {
+        if let waiter = popWaiter(for: cluster) { waiter.connectionSlotAvailable() }
+    }
+
+    func enqueueWaiter(_ handler: HTTPProxyHandler, for cluster: ClusterRuntime) {
+        waiters[ObjectIdentifier(cluster), default: []].append(handler)
+    }
+
+    func removeWaiter(_ handler: HTTPProxyHandler, for cluster: ClusterRuntime) {
+        waiters[ObjectIdentifier(cluster)]?.removeAll { $0 === handler }
+    }
+
+    private func popWaiter(for cluster: ClusterRuntime) -> HTTPProxyHandler? {
+        let key = ObjectIdentifier(cluster)
+        guard var queue = waiters[key], !queue.isEmpty else { return nil }
+        let first = queue.removeFirst()
+        waiters[key] = queue
+        return first
+    }
+
+    // MARK: Downstream registry
+
+    func register(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = handler }
+    func unregister(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = nil }
+
+    /// Starts draining: idle downstream connections close now, busy ones after their response.
+    func drain() {
+        draining = true
+        for handler in Array(downstream.values) { handler.drain() }
+        for stack in idle.values { for connection in stack { connection.close() } }
+        idle.removeAll()
+    }
+}
+
+/// A small fast PRNG (SplitMix64) for load balancing, fault percentages and request ids; not for secrets.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,79 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOSSL
+
+/// How each kind of downstream channel is set up: HTTP/1.1, HTTP/2 (streams become HTTP/1-style parts for
+/// the same `HTTPProxyHandler`), TLS with ALPN, and the plaintext prior-knowledge sniffing.
+enum PipelineSetup {
+    /// The HTTP/1.1 server handlers and the proxy handler, appended to the pipeline.
+    static func addHTTP1(
+        _ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime
+    ) throws {
+        let loop = runtime.loopState(for: channel.eventLoop)
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(HTTPResponseEncoder())
+        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
+        try sync.addHandler(HTTPServerPipelineHandler())
+        try sync.addHandler(BadRequestHandler())
+        try sync.addHandler(HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: false))
+    }
+
+    /// The HTTP/2 connection handler and multiplexer; each stream gets a codec and a proxy handler.
+    static func addHTTP2(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime) throws {
+        runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
+        runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
+        channel.closeFuture.whenComplete { _ in runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
+        let clientAddress = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: runtime.config.limits.maxHeaderBytes),
+            HTTP2Setting(parameter: .initialWindowSize, value: 1 << 20),
+        ]
+        var streams = NIOHTTP2Handler.StreamConfiguration()
+        streams.targetWindowSize = 1 << 20
+        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+            mode: .server, connectionConfiguration: connection, streamConfiguration: streams
+        ) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                let loop = runtime.loopState(for: stream.eventLoop)
+                let sync = stream.pipeline.syncOperations
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try sync.addHandler(
+                    HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true, clientAddress: clientAddress))
+            }
+        }
+    }
+
+    /// A plaintext HTTP listener's child: sniff for the HTTP/2 preface, else HTTP/1.1.
+    static func plaintextHTTP(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime) throws {
+        let sniffer = ProtocolSniffer { context, verdict in
+            if verdict == .http2 {
+                try addHTTP2(context.channel, runtime: runtime, listener: listener)
+            } else {
+                try addHTTP1(context.channel, runtime: runtime, listener: listener)
+            }
+        }
+        try channel.pipeline.syncOperations.addHandler(sniffer)
+    }
+
+    /// A TLS HTTP listener's child: terminate TLS, then HTTP/2 or HTTP/1.1 by ALPN.
+    static func tlsHTTP(
+        _ channel: any Channel, tls: NIOSSLContext, runtime: ProxyRuntime, listener: ListenerRuntime
+    ) throws {
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(NIOSSLServerHandler(context: tls))
+        if !(listener.config.tls?.allowedClientSANs.isEmpty ?? true) {
+            try sync.addHandler(ClientIdentityCheck(allowedSANs: listener.config.tls!.allowedClientSANs))
+        }
+        let alpn = ALPNSelector { context, protocolName in
+            if protocolName == "h2" {
+                try addHTTP2(context.channel, runtime: runtime, listener: listener)
+            } else {
+                try addHTTP1(context.channel, runtime: runtime, listener: listener)
+            }
+        }
+        try sync.addHandler(alpn)
+    }
+}

@@ -1,0 +1,76 @@
+import Synchronization
+
+/// Process-wide counters, named after Envoy's `http.*`/`listener.*` stats.
+final class ProxyStats: Sendable {
+    let downstreamCxTotal = Atomic<Int>(0)
+    let downstreamCxActive = Atomic<Int>(0)
+    let downstreamRqTotal = Atomic<Int>(0)
+    let downstreamRqActive = Atomic<Int>(0)
+    let downstreamRq2xx = Atomic<Int>(0)
+    let downstreamRq3xx = Atomic<Int>(0)
+    let downstreamRq4xx = Atomic<Int>(0)
+    let downstreamRq5xx = Atomic<Int>(0)
+    let downstreamRqBadRequest = Atomic<Int>(0)
+    let downstreamRqTimeMicrosTotal = Atomic<Int>(0)
+    let downstreamCxRxBytes = Atomic<Int>(0)
+    let downstreamCxTxBytes = Atomic<Int>(0)
+    let faultAborts = Atomic<Int>(0)
+    let faultDelays = Atomic<Int>(0)
+    let noRoute = Atomic<Int>(0)
+    let tcpConnections = Atomic<Int>(0)
+    let websocketUpgrades = Atomic<Int>(0)
+    /// Request duration histogram bucket counts (upper bounds in `durationBucketsMillis`).
+    let durationBuckets: [Counter]
+
+    /// Upper bounds of the duration histogram, in milliseconds (Envoy's default buckets, trimmed).
+    static let durationBucketsMillis: [Double] = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
+
+    init() {
+        durationBuckets = Self.durationBucketsMillis.map { _ in Counter() }
+    }
+
+    /// Records a finished downstream request.
+    @inline(__always)
+    func recordResponse(status: Int, micros: Int) {
+        switch status {
+        case 200..<300: downstreamRq2xx.add(1, ordering: .relaxed)
+        case 300..<400: downstreamRq3xx.add(1, ordering: .relaxed)
+        case 400..<500: downstreamRq4xx.add(1, ordering: .relaxed)
+        default: downstreamRq5xx.add(1, ordering: .relaxed)
+        }
+        downstreamRqTimeMicrosTotal.add(micros, ordering: .relaxed)
+        let millis = Double(micros) / 1000
+        for (index, bound) in Self.durationBucketsMillis.enumerated() where millis <= bound {
+            durationBuckets[index].value.add(1, ordering: .relaxed)
+            return
+        }
+    }
+
+    /// Name/value pairs in Envoy's spelling, for `/stats`.
+    var values: [(String, Int)] {
+        [
+            ("downstream_cx_total", downstreamCxTotal.load(ordering: .relaxed)),
+            ("downstream_cx_active", downstreamCxActive.load(ordering: .relaxed)),
+            ("downstream_cx_rx_bytes_total", downstreamCxRxBytes.load(ordering: .relaxed)),
+            ("downstream_cx_tx_bytes_total", downstreamCxTxBytes.load(ordering: .relaxed)),
+            ("downstream_rq_total", downstreamRqTotal.load(ordering: .relaxed)),
+            ("downstream_rq_active", downstreamRqActive.load(ordering: .relaxed)),
+            ("downstream_rq_2xx", downstreamRq2xx.load(ordering: .relaxed)),
+            ("downstream_rq_3xx", downstreamRq3xx.load(ordering: .relaxed)),
+            ("downstream_rq_4xx", downstreamRq4xx.load(ordering: .relaxed)),
+            ("downstream_rq_5xx", downstreamRq5xx.load(ordering: .relaxed)),
+            ("downstream_rq_bad_request", downstreamRqBadRequest.load(ordering: .relaxed)),
+            ("downstream_rq_time_us_total", downstreamRqTimeMicrosTotal.load(ordering: .relaxed)),
+            ("fault.aborts_injected", faultAborts.load(ordering: .relaxed)),
+            ("fault.delays_injected", faultDelays.load(ordering: .relaxed)),
+            ("no_route", noRoute.load(ordering: .relaxed)),
+            ("tcp.downstream_cx_total", tcpConnections.load(ordering: .relaxed)),
+            ("websocket_upgrades_total", websocketUpgrades.load(ordering: .relaxed)),
+        ]
+    }
+}
+
+/// One atomic counter as a reference, so counters can live in arrays (`Atomic` itself can't be copied).
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MeshCore
+import MeshProxy
+import MeshTestSupport
+import NIOCore
+import NIOPosix
+import Testing
+
+/// TCP splicing with half-close, TLS termination (ALPN h2 and http/1.1), and mTLS origination with a SAN
+/// check, through real sockets.
+@Suite("TCP and TLS end to end", .serialized)
+struct TCPAndTLSTests {
+    @Test("a TCP listener passes bytes both ways and forwards a half-close")
+    func tcpHalfClose() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let echo = try await EchoServer.start(group: group)
+        var config = ProxyConfig()
+        config.clusters["echo"] = ClusterConfig(name: "echo", endpoints: [EndpointConfig(address: HostPort(host: "127.0.0.1", port: echo.localAddress!.port!))])
+        config.listeners = [ListenerConfig(name: "tcp", address: HostPort(host: "127.0.0.1", port: 0), protocol: .tcp, defaultCluster: "echo")]
+        let server = try ProxyServer(config: config)
+        try await server.start()
+        defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); try? await echo.close().get(); try? await group.shutdownGracefully() } }
+        let reply = try await EchoServer.halfCloseClient(port: server.ports["tcp"]!, send: "hello", group: group)
+        #expect(reply == "hello|bye")
+    }
+
+    @Test("TLS termination serves HTTP/1.1 and h2 by ALPN")
+    func tlsTermination() async throws {
+        let pki = try TestPKI.shared.get()
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { config in
+            config.listeners[0].tls = ServerTLSConfig(certificateFile: pki.serverCert.path, keyFile: pki.serverKey.path)
+        }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let url = "https://127.0.0.1:\(proxy.port)/echo"
+        let h1 = try Subprocess.curl(["-s", "--http1.1", "--cacert", pki.caCert.path, url])
+        #expect(h1.standardOutput.contains("x-forwarded-proto: https"))
+        let h2 = try Subprocess.curl(["-s", "--http2", "--cacert", pki.caCert.path, "-o", "/dev/null", "-w", "%{http_version} %{http_code}", url])
+        #expect(h2.standardOutput == "2 200")
+    }
+
+    @Test("mTLS origination presents the client certificate and checks the upstream's SPIFFE SAN")
+    func mtlsOrigination() async throws {
+        let pki = try SpiffePKI.make()
+        let upstreams = try await Upstreams.start(["backend"])
+        // The "server side" proxy: requires a client certificate from the CA, forwards to the upstream.
+        let inbound = try await ProxyHarness.start(upstreams: upstreams.servers, admin: false) { config in
+            config.listeners[0].tls = ServerTLSConfig(
+                certificateFile: pki.file("backend.crt"), keyFile: pki.file("backend.key"), clientCAFile: pki.file("ca.crt"),
+                allowedClientSANs: ["spiffe://cluster.local/ns/default/sa/frontend"])
+        }
+        defer { Task { await inbound.stop(); await upstreams.stop() } }
+        func outbound(san: String) async throws -> ProxyHarness {
+            try await ProxyHarness.start(upstreams: upstreams.servers, admin: false) { config in
+                config.clusters["upstream"]!.endpoints = [EndpointConfig(address: HostPort(host: "127.0.0.1", port: inbound.port))]
+                config.clusters["upstream"]!.tls = UpstreamTLSConfig(
+                    caFile: pki.file("ca.crt"), certificateFile: pki.file("frontend.crt"), keyFile: pki.file("frontend.key"),
+                    sni: "backend.local", subjectAltNames: [san])
+            }
+        }
+        let good = try await outbound(san: "spiffe://cluster.local/ns/default/sa/backend")
+        let response = try await good.get("/echo")
+        await good.stop()
+        #expect(response.status == 200)
+        #expect(response.headers.first(name: "x-upstream-id") == "backend")
+        let wrong = try await outbound(san: "spiffe://cluster.local/ns/default/sa/someone-else")
+        let refused = try await wrong.get("/echo")
+        await wrong.stop()
+        #expect(refused.status == 503)
+        #expect(upstreams[0].requests == 1)
+        // A client without a certificate is refused by the inbound side.
+        let plain = try Subprocess.curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", pki.file("ca.crt"),
+                                         "--resolve", "backend.local:\(inbound.port):127.0.0.1", "https://backend.local:\(inbound.port)/"])
+        #expect(plain.standardOutput == "000")
+    }
+}
+
+/// Certificates with SPIFFE URI SANs, made with openssl.
+struct SpiffePKI {
+    let directory: URL
+    func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    static func make() throws -> SpiffePKI {
+        guard let openssl = TestTools.openssl else { throw TestTools.Failure(description: "openssl is missing") }
+        let dir = try TestTools.temporaryDirectory()
+        func ssl(_ args: [String]) throws { try TestTools.run(openssl, args, in: dir) }
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try ssl(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-subj", "/O=cluster.local", "-days", "2"])
+        for (name, usage) in [("backend", "serverAuth"), ("frontend", "clientAuth")] {
+            let ext = "subjectAltName=URI:spiffe://cluster.local/ns/default/sa/\(name),DNS:\(name).local\nextendedKeyUsage=\(usage)\n"
+            try Data(ext.utf8).write(to: dir.appendingPathComponent("\(name).ext"))
+            try ssl(["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/O=cluster.local"])
+            try ssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                     "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"])
+        }
+        return SpiffePKI(directory: dir)
+    }
+}

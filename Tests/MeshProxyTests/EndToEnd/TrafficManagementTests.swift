@@ -1,0 +1,210 @@
+import Foundation
+import MeshProxy
+import Testing
+
+/// Istio traffic management through the proxy: subsets and weights, retries, timeouts, faults, rewrites,
+/// redirects, direct responses, circuit breaking and outlier detection.
+@Suite("Traffic management end to end", .serialized)
+struct TrafficManagementTests {
+    static let reviews = """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews.default.svc.cluster.local]
+          ports: [{number: 9080, name: http, protocol: HTTP}]
+          resolution: STATIC
+          endpoints:
+          - {address: 127.0.0.1, ports: {http: UPSTREAM_0}, labels: {version: v1}}
+          - {address: 127.0.0.1, ports: {http: UPSTREAM_1}, labels: {version: v2}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews, namespace: default}
+        spec:
+          host: reviews
+          subsets:
+          - {name: v1, labels: {version: v1}}
+          - {name: v2, labels: {version: v2}}
+        """
+
+    @Test("a 90/10 split sends about a tenth of requests to v2")
+    func weightedSplit() async throws {
+        let upstreams = try await Upstreams.start(["v1", "v2"])
+        let proxy = try await ProxyHarness.start(yaml: Self.reviews + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: default}
+            spec:
+              hosts: ["*"]
+              http:
+              - route:
+                - {destination: {host: reviews, subset: v1}, weight: 90}
+                - {destination: {host: reviews, subset: v2}, weight: 10}
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        var v2 = 0
+        for _ in 0..<300 {
+            let response = try await proxy.get("/")
+            if response.headers.first(name: "x-upstream-id") == "v2" { v2 += 1 }
+        }
+        #expect((10...60).contains(v2), "v2 got \(v2) of 300")
+        #expect(upstreams[0].requests + upstreams[1].requests == 300)
+    }
+
+    @Test("header and uri matches pick routes; rewrite, redirect and direct response apply")
+    func matchingAndLocalAnswers() async throws {
+        let upstreams = try await Upstreams.start(["v1", "v2"])
+        let proxy = try await ProxyHarness.start(yaml: Self.reviews + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: default}
+            spec:
+              hosts: ["*"]
+              http:
+              - match: [{headers: {end-user: {exact: jason}}}]
+                route: [{destination: {host: reviews, subset: v2}}]
+              - match: [{uri: {prefix: /api/}}]
+                rewrite: {uri: /echo/}
+                route: [{destination: {host: reviews, subset: v1}}]
+              - match: [{uri: {exact: /old}}]
+                redirect: {uri: /new, redirectCode: 308}
+              - match: [{uri: {regex: "/health[0-9]+"}, method: {exact: GET}}]
+                directResponse: {status: 204}
+              - route: [{destination: {host: reviews, subset: v1}}]
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(try await proxy.get("/", headers: [("end-user", "jason")]).headers.first(name: "x-upstream-id") == "v2")
+        #expect(try await proxy.get("/").headers.first(name: "x-upstream-id") == "v1")
+        let rewritten = try await proxy.get("/api/items?x=1")
+        #expect(rewritten.body.hasPrefix("GET /echo/items?x=1"))
+        let redirect = try await proxy.get("/old")
+        #expect(redirect.status == 308)
+        #expect(redirect.headers.first(name: "location") == "http://127.0.0.1:\(proxy.port)/new")
+        #expect(try await proxy.get("/health42").status == 204)
+        #expect(upstreams[0].requests + upstreams[1].requests == 3)
+    }
+
+    @Test("retries on 5xx are counted at the upstream; timeouts answer 504")
+    func retriesAndTimeouts() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: retry}
+            spec:
+              hosts: ["*"]
+              http:
+              - match: [{uri: {prefix: /slow}}]
+                timeout: 0.2s
+                route: [{destination: {host: upstream}}]
+              - retries: {attempts: 3, retryOn: 5xx}
+                route: [{destination: {host: upstream}}]
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let retried = try await proxy.get("/fail-then-ok/2")
+        #expect(retried.status == 200)
+        #expect(upstreams[0].requests == 3)
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("cluster.upstream.upstream_rq_retry: 2"))
+        let started = Date()
+        let slow = try await proxy.get("/slow/3000")
+        #expect(slow.status == 504)
+        #expect(Date().timeIntervalSince(started) < 2.5)
+    }
+
+    @Test("fault injection aborts with the configured status and delays requests")
+    func faults() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: faults}
+            spec:
+              hosts: ["*"]
+              http:
+              - match: [{uri: {prefix: /abort}}]
+                fault: {abort: {httpStatus: 418, percentage: {value: 100}}}
+                route: [{destination: {host: upstream}}]
+              - fault: {delay: {fixedDelay: 0.3s, percentage: {value: 100}}}
+                route: [{destination: {host: upstream}}]
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(try await proxy.get("/abort").status == 418)
+        #expect(upstreams[0].requests == 0)
+        let started = Date()
+        #expect(try await proxy.get("/delayed").status == 200)
+        #expect(Date().timeIntervalSince(started) >= 0.28)
+    }
+
+    @Test("over the connection pool limits the proxy answers 503 with x-envoy-overloaded")
+    func circuitBreaker() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: cb}
+            spec:
+              host: upstream
+              trafficPolicy:
+                connectionPool:
+                  tcp: {maxConnections: 1}
+                  http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let responses = try await withThrowingTaskGroup(of: TestClient.Response.self) { group in
+            for _ in 0..<8 { group.addTask { try await proxy.get("/slow/300") } }
+            var all: [TestClient.Response] = []
+            for try await response in group { all.append(response) }
+            return all
+        }
+        let overloaded = responses.filter { $0.status == 503 && $0.headers.first(name: "x-envoy-overloaded") == "true" }
+        #expect(overloaded.count >= 4, "\(responses.map(\.status))")
+        #expect(responses.contains { $0.status == 200 })
+        #expect(try await proxy.admin("/stats").body.contains("upstream_rq_pending_overflow: \(overloaded.count)"))
+    }
+
+    @Test("outlier detection ejects a failing endpoint, and /clusters shows it")
+    func outlierDetection() async throws {
+        let group = Upstreams(group: .init(numberOfThreads: 1), servers: [])
+        let good = try await TestUpstream.start(id: "good", group: group.group)
+        let bad = try await TestUpstream.start(id: "bad", group: group.group, failAll: true)
+        let upstreams = Upstreams(group: group.group, servers: [good, bad])
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: svc}
+            spec:
+              hosts: [svc.local]
+              ports: [{number: 80, name: http}]
+              endpoints: [{address: 127.0.0.1, ports: {http: UPSTREAM_0}}, {address: 127.0.0.1, ports: {http: UPSTREAM_1}}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: svc}
+            spec:
+              host: svc.local
+              trafficPolicy:
+                outlierDetection: {consecutive5xxErrors: 2, baseEjectionTime: 30s, maxEjectionPercent: 50}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: svc}
+            spec:
+              hosts: ["*"]
+              http: [{retries: {attempts: 0}, route: [{destination: {host: svc.local}}]}]
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        var statuses: [Int] = []
+        for _ in 0..<20 { statuses.append(try await proxy.get("/").status) }
+        #expect(bad.requests == 2, "bad got \(bad.requests): \(statuses)")
+        #expect(statuses.suffix(10).allSatisfy { $0 == 200 })
+        let clusters = try await proxy.admin("/clusters").body
+        #expect(clusters.contains("127.0.0.1:\(bad.port)::health_flags::/failed_outlier_check"))
+        #expect(clusters.contains("127.0.0.1:\(good.port)::health_flags::healthy"))
+    }
+}

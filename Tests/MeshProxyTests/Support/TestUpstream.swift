@@ -1,0 +1,112 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A real HTTP/1.1 upstream on 127.0.0.1 for end-to-end tests. Paths:
+/// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
+/// `/fail-then-ok/K` (503 for the first K requests, then 200), anything else 200 `ok`.
+/// Every response carries `x-upstream-id`; `requests` counts what arrived.
+final class TestUpstream: Sendable {
+    let id: String
+    let channel: any Channel
+    let counter: Counter
+
+    final class Counter: Sendable {
+        let requests = Atomic<Int>(0)
+    }
+
+    var port: Int { channel.localAddress!.port! }
+    var requests: Int { counter.requests.load(ordering: .relaxed) }
+
+    static func start(id: String, group: any EventLoopGroup, failAll: Bool = false) async throws -> TestUpstream {
+        let counter = Counter()
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Responder(id: id, counter: counter, failAll: failAll))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return TestUpstream(id: id, channel: channel, counter: counter)
+    }
+
+    private init(id: String, channel: any Channel, counter: Counter) {
+        self.id = id
+        self.channel = channel
+        self.counter = counter
+    }
+
+    func stop() async {
+        try? await channel.close().get()
+    }
+
+    private final class Responder: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let id: String
+        let counter: Counter
+        let failAll: Bool
+        var head: HTTPRequestHead?
+        var bodyBytes = 0
+
+        init(id: String, counter: Counter, failAll: Bool) {
+            self.id = id
+            self.counter = counter
+            self.failAll = failAll
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                bodyBytes = 0
+            case .body(let buffer):
+                bodyBytes += buffer.readableBytes
+            case .end:
+                guard let head else { return }
+                let count = counter.requests.add(1, ordering: .relaxed).newValue
+                respond(head, count: count, context: context)
+            }
+        }
+
+        private func respond(_ head: HTTPRequestHead, count: Int, context: ChannelHandlerContext) {
+            let parts = head.uri.split(separator: "?")[0].split(separator: "/")
+            var status = HTTPResponseStatus.ok
+            var body = "ok"
+            var delay: Int64 = 0
+            switch parts.first {
+            case "echo":
+                body = "\(head.method.rawValue) \(head.uri) body=\(bodyBytes)\n"
+                    + head.headers.map { "\($0.name.lowercased()): \($0.value)" }.joined(separator: "\n")
+            case "status":
+                status = HTTPResponseStatus(statusCode: parts.count > 1 ? Int(parts[1]) ?? 500 : 500)
+            case "slow":
+                delay = parts.count > 1 ? Int64(parts[1]) ?? 100 : 100
+            case "big":
+                body = String(repeating: "x", count: parts.count > 1 ? Int(parts[1]) ?? 0 : 0)
+            case "fail-then-ok":
+                if count <= (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) { status = .serviceUnavailable }
+            default:
+                break
+            }
+            if failAll { status = .internalServerError }
+            var headers = HTTPHeaders()
+            headers.add(name: "content-length", value: String(body.utf8.count))
+            headers.add(name: "x-upstream-id", value: id)
+            let response = HTTPResponseHead(version: head.version, status: status, headers: headers)
+            let write = { [self] in
+                context.write(wrapOutboundOut(.head(response)), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+            if delay > 0 {
+                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) { write() }
+            } else {
+                write()
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import MeshCore
+import Testing
+@testable import MeshProxy
+
+@Suite("ConfigLoader")
+struct ConfigLoaderTests {
+    let shorthand = ProxyShorthand(listen: HostPort(host: "127.0.0.1", port: 8080), upstream: HostPort(host: "127.0.0.1", port: 9080))
+
+    @Test("a bootstrap with a ServiceEntry, subsets and routes becomes listeners, clusters and routes")
+    func bootstrap() throws {
+        let documents = try YAML.parseDocuments("""
+            kind: ProxyBootstrap
+            metadata: {name: sidecar}
+            spec:
+              role: sidecar
+              admin: 127.0.0.1:15000
+              listeners:
+              - {name: outbound, address: 127.0.0.1:15001, protocol: http}
+              - {name: db, address: 127.0.0.1:9042, protocol: tcp, upstream: 10.0.0.5:9042}
+            ---
+            kind: ServiceEntry
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews.default.svc.cluster.local]
+              ports: [{number: 9080, name: http}]
+              endpoints: [{address: 127.0.0.1, labels: {version: v1}}, {address: 127.0.0.2, labels: {version: v2}}]
+            ---
+            kind: DestinationRule
+            metadata: {name: reviews}
+            spec:
+              host: reviews
+              trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+              subsets: [{name: v2, labels: {version: v2}, trafficPolicy: {connectionPool: {tcp: {maxConnections: 3}}}}]
+            ---
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http: [{route: [{destination: {host: reviews, subset: v2}}], timeout: 1.5s, retries: {attempts: 2, retryOn: "gateway-error,503"}}]
+            """)
+        let config = try ConfigLoader.load(documents: documents)
+        #expect(config.listeners.map(\.name) == ["outbound", "db"])
+        #expect(config.admin == HostPort(host: "127.0.0.1", port: 15000))
+        let v2 = try #require(config.clusters["reviews.default.svc.cluster.local|v2"])
+        #expect(v2.endpoints.map(\.address.host) == ["127.0.0.2"])
+        #expect(v2.loadBalancer == .leastRequest)
+        #expect(v2.connectionPool.maxConnections == 3)
+        let rule = try #require(config.routes.virtualHost(for: "reviews:9080")?.routes.first)
+        #expect(rule.timeout == .milliseconds(1500))
+        #expect(rule.retries.attempts == 2)
+        #expect(rule.retries.retryOn.contains(.gatewayError))
+        #expect(rule.retries.retriableStatusCodes == [503])
+    }
+
+    @Test(
+        "invalid resources fail with exit 65, naming the resource and field",
+        arguments: [
+            ("kind: VirtualService\nmetadata: {name: vs}\nspec: {hosts: ['*'], http: [{timeout: soon, route: [{destination: {host: upstream}}]}]}",
+             "VirtualService vs: spec.http[0].timeout"),
+            ("kind: VirtualService\nmetadata: {name: vs}\nspec: {hosts: ['*'], http: [{route: [{destination: {host: upstream, subset: nope}}]}]}",
+             "VirtualService vs: spec.http[0].route[0].destination.subset"),
+            ("kind: DestinationRule\nmetadata: {name: dr}\nspec: {host: upstream, trafficPolicy: {outlierDetection: {maxEjectionPercent: 300}}}",
+             "DestinationRule dr: spec.trafficPolicy.outlierDetection.maxEjectionPercent"),
+            ("kind: VirtualService\nmetadata: {name: vs}\nspec: {hosts: ['*'], http: [{retries: {attempts: 1, retryOn: sometimes}, route: [{destination: {host: upstream}}]}]}",
+             "VirtualService vs: spec.http[0].retries.retryOn"),
+            ("kind: Deployment\nmetadata: {name: d}", "Deployment d: unsupported kind"),
+        ])
+    func invalid(_ yaml: String, _ expected: String) throws {
+        let documents = try YAML.parseDocuments(yaml)
+        do {
+            _ = try ConfigLoader.load(documents: documents, shorthand: shorthand)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.hasPrefix(expected), "\(error.message)")
+            #expect(error.exitCode == .dataError)
+        }
+    }
+
+    @Test("without a bootstrap or shorthand there is nothing to run")
+    func nothing() {
+        #expect(throws: ProxyError.self) { try ConfigLoader.load(documents: []) }
+    }
+}
