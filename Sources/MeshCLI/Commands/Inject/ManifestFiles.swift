@@ -63,21 +63,9 @@ enum ManifestFiles {
         return String(decoding: try read(path), as: UTF8.self)
     }
 
-    /// Writes `text` to `path` through a temporary file in the same directory and a rename, so readers never
-    /// see a partial file and a failure leaves the old file in place.
+    /// Writes `text` to `path` atomically (see `AtomicFile`): readers never see a partial file, and a failure
+    /// leaves the old file in place.
     static func writeAtomically(_ text: String, to path: String) throws(MeshCoreError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).meshctl-\(getpid()).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            // rename(2) replaces the target atomically.
-            guard rename(temporary.path, path) == 0 else {
-                throw MeshCoreError(.io, "\(path): cannot write: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw MeshCoreError(.io, "\(path): cannot write: \(error.localizedDescription)")
-        }
+        try AtomicFile.write(Array(text.utf8), to: path)
     }
 }

@@ -41,11 +41,10 @@ struct LocalKubeconfig {
         let merged = merge(into: existing, server: server, caPEM: caPEM, certificatePEM: certificatePEM, keyPEM: keyPEM, namespace: namespace)
         let directory = (file as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let temporary = file + ".meshctl-tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(YAML.emit(merged, sortKeys: false).utf8),
-                                             attributes: [.posixPermissions: 0o600]),
-              rename(temporary, file) == 0 else {
-            throw LocalModeError("cannot write the kubeconfig \(file)")
+        do {
+            try AtomicFile.write(Array(YAML.emit(merged, sortKeys: false).utf8), to: file, permissions: 0o600)
+        } catch {
+            throw LocalModeError("cannot write the kubeconfig \(file): \(error.message)")
         }
     }
 }
