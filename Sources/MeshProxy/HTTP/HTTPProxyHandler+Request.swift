@@ -15,7 +15,10 @@ extension HTTPProxyHandler {
         generation &+= 1
         let start = NIODeadline.now()
         lastActivity = start
-        let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining)
+        let isUpgrade = Self.isUpgradeRequest(head) && !isHTTP2
+        // The HTTP/1 decoder stops parsing after an upgrade request: unless the upgrade is accepted (and the
+        // connection becomes a splice), it can't carry another request, so any other answer closes it.
+        let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 
         if head.headers.contains(name: "expect") {
@@ -57,7 +60,6 @@ extension HTTPProxyHandler {
             }
         }
 
-        let isUpgrade = Self.isUpgradeRequest(head) && !isHTTP2
         var upstreamHead = head
         upstreamHead.version = .http1_1
         HeaderPolicy.stripHopByHop(&upstreamHead.headers, keepUpgrade: isUpgrade)

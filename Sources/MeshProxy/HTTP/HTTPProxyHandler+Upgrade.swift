@@ -19,14 +19,23 @@ extension HTTPProxyHandler {
         context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
     }
 
-    /// Replaces the HTTP handlers of both channels by a splice. Runs on the next loop tick, outside the
-    /// decoders' callbacks; bytes that already followed the heads are forwarded by the decoders on removal.
+    /// Replaces the HTTP handlers of both channels by a splice, on the next loop tick (outside the decoders'
+    /// callbacks).
+    ///
+    /// Bytes may already sit behind either head: the client's first frames in the packet of its upgrade
+    /// request, the upstream's in the packet of its 101. The HTTP decoders keep those (they stop parsing at an
+    /// upgrade) and forward them (`leftOverBytesStrategy: .forwardBytes`) when they are removed, which
+    /// completes a tick later than the other removals. So the splice ends are added first, at the tail; they
+    /// keep what reaches them, and are paired — their early bytes written and flushed to the other side —
+    /// only once both decoders are gone. Until then they don't read, so nothing else can overtake those bytes.
     func finishUpgrade(_ connection: UpstreamConnection) {
         guard let context else { return }
         upgraded = true
-        connection.owner = nil
+        let handedOver = connection.handOverToTunnel()
         context.eventLoop.assumeIsolated().execute { [self] in
-            guard let upstreamChannel = connection.channel, let context = self.context else {
+            guard handedOver, let upstreamChannel = connection.channel, let context = self.context,
+                context.channel.isActive
+            else {
                 self.context?.close(promise: nil)
                 connection.close()
                 return
@@ -35,36 +44,46 @@ extension HTTPProxyHandler {
             let upstream = upstreamChannel.pipeline.syncOperations
             let downstreamEnd = SpliceHandler()
             let upstreamEnd = SpliceHandler()
+            if let exchange {
+                release(exchange)
+                runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
+                runtime.stats.recordResponse(status: 101, micros: Int((NIODeadline.now() - exchange.start).nanoseconds / 1000))
+                self.exchange = nil
+            }
             do {
                 try downstream.addHandler(downstreamEnd)
                 try upstream.addHandler(upstreamEnd)
-                if let exchange {
-                    release(exchange)
-                    runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
-                    runtime.stats.recordResponse(status: 101, micros: Int((NIODeadline.now() - exchange.start).nanoseconds / 1000))
-                    self.exchange = nil
-                }
                 let pipelining = try downstream.handler(type: HTTPServerPipelineHandler.self)
                 let errors = try downstream.handler(type: BadRequestHandler.self)
                 let encoder = try downstream.handler(type: HTTPResponseEncoder.self)
                 let decoder = try downstream.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
                 let requestEncoder = try upstream.handler(type: HTTPRequestEncoder.self)
                 let responseDecoder = try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self)
-                downstream.removeHandler(pipelining, promise: nil)
-                downstream.removeHandler(errors, promise: nil)
-                downstream.removeHandler(encoder, promise: nil)
-                upstream.removeHandler(connection, promise: nil)
-                upstream.removeHandler(requestEncoder, promise: nil)
-                if let validator = try? upstream.handler(type: NIOHTTPRequestHeadersValidator.self) {
-                    upstream.removeHandler(validator, promise: nil)
-                }
-                // Bytes that followed the heads go to the splice ends, which keep them until they are paired.
-                upstream.removeHandler(responseDecoder, promise: nil)
+                let validator = try? upstream.handler(type: NIOHTTPRequestHeadersValidator.self)
+
+                let downstreamDecoderGone = context.eventLoop.makePromise(of: Void.self)
+                let upstreamDecoderGone = context.eventLoop.makePromise(of: Void.self)
+                downstreamDecoderGone.futureResult.and(upstreamDecoderGone.futureResult)
+                    .assumeIsolated().whenComplete { result in
+                        switch result {
+                        case .success: SpliceHandler.pair(downstreamEnd, upstreamEnd)
+                        case .failure:
+                            context.channel.close(promise: nil)
+                            upstreamChannel.close(promise: nil)
+                        }
+                    }
+                // Application handlers first (the pipelining handler releases the read it held back), codecs last.
                 downstream.removeHandler(self, promise: nil)
-                downstream.removeHandler(decoder, promise: nil)
-                SpliceHandler.pair(downstreamEnd, upstreamEnd)
+                downstream.removeHandler(errors, promise: nil)
+                downstream.removeHandler(pipelining, promise: nil)
+                downstream.removeHandler(encoder, promise: nil)
+                downstream.removeHandler(decoder, promise: downstreamDecoderGone)
+                upstream.removeHandler(connection, promise: nil)
+                if let validator { upstream.removeHandler(validator, promise: nil) }
+                upstream.removeHandler(requestEncoder, promise: nil)
+                upstream.removeHandler(responseDecoder, promise: upstreamDecoderGone)
             } catch {
-                context.close(promise: nil)
+                context.channel.close(promise: nil)
                 upstreamChannel.close(promise: nil)
             }
         }

@@ -73,7 +73,13 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if exchange != nil { abandonExchange() }
         if !isHTTP2 {
             loop.unregister(self)
-            runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed)
+            let stats = runtime.stats
+            if upgraded, let channel = context?.channel, channel.isActive {
+                // Removed for a splice (websocket): the connection stays active until it closes.
+                channel.closeFuture.whenComplete { _ in stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
+            } else {
+                stats.downstreamCxActive.subtract(1, ordering: .relaxed)
+            }
         }
     }
 

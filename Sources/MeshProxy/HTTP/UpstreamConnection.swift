@@ -22,6 +22,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var readPending = false
     private var closed = false
+    /// Set when the channel was handed to a splice (see `handOverToTunnel`).
+    private var tunnelled = false
 
     init(endpoint: EndpointRuntime, cluster: ClusterRuntime, loop: LoopState) {
         self.endpoint = endpoint
@@ -42,6 +44,24 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        guard tunnelled, !closed else { return }
+        // Removed from a live channel for a protocol switch: the channel stays a connection of the cluster
+        // (and counts against its circuit breaker) until it closes.
+        let cluster = self.cluster
+        let loop = self.loop
+        context.channel.closeFuture.assumeIsolated().whenComplete { _ in
+            cluster.stats.upstreamCxActive.subtract(1, ordering: .relaxed)
+            loop.slotFreed(in: cluster)
+        }
+    }
+
+    /// Leaves the pool for good: the channel is about to become one end of a splice (an accepted upgrade).
+    /// Returns false when the connection is already closed.
+    func handOverToTunnel() -> Bool {
+        guard !closed, context?.channel.isActive == true else { return false }
+        owner = nil
+        tunnelled = true
+        return true
     }
 
     // MARK: Requests (called by the owner on the same loop)

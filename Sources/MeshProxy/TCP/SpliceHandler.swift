@@ -15,8 +15,17 @@ final class SpliceHandler: ChannelDuplexHandler {
     private var early: [NIOAny] = []
     init() {}
 
-    /// Joins two ends; both must belong to channels of the same event loop.
+    /// Joins two ends; both must belong to channels of the same event loop. Bytes each end read before (the
+    /// leftovers of a protocol switch) are written and flushed to the other first. If either channel closed
+    /// before pairing, both are closed: an end that closed alone would never tell its partner.
     static func pair(_ a: SpliceHandler, _ b: SpliceHandler) {
+        guard a.isActive, b.isActive else {
+            a.early.removeAll()
+            b.early.removeAll()
+            a.context?.close(promise: nil)
+            b.context?.close(promise: nil)
+            return
+        }
         a.partner = b
         b.partner = a
         a.sendEarlyBytes()
@@ -24,6 +33,8 @@ final class SpliceHandler: ChannelDuplexHandler {
         a.apply(a.state.pairedWithPartner())
         b.apply(b.state.pairedWithPartner())
     }
+
+    private var isActive: Bool { context?.channel.isActive ?? false }
 
     private func sendEarlyBytes() {
         guard !early.isEmpty, let target = partner?.context else { return }

@@ -24,9 +24,11 @@ struct SpliceState: Sendable, Equatable {
         return .none
     }
 
-    /// The partner connected.
+    /// The partner connected. If our peer already sent FIN (before there was anyone to pass it to), the
+    /// partner's output is shut now, after the bytes read before pairing were handed over.
     mutating func pairedWithPartner() -> Action {
         paired = true
+        if inputClosed { return .shutdownPartnerOutput }
         return takePendingRead()
     }
 
@@ -41,11 +43,11 @@ struct SpliceState: Sendable, Equatable {
         return .read
     }
 
-    /// Our peer half-closed its side (FIN received).
+    /// Our peer half-closed its side (FIN received). Before pairing it is remembered for `pairedWithPartner`.
     mutating func peerClosedInput() -> Action {
         guard !inputClosed else { return .none }
         inputClosed = true
-        return .shutdownPartnerOutput
+        return paired ? .shutdownPartnerOutput : .none
     }
 
     /// Our output was shut because the partner's peer sent FIN.

@@ -18,6 +18,16 @@ struct HandlerTests {
         #expect(state.outputShut() == .close)
     }
 
+    @Test("a FIN read before the splice is paired is passed on at pairing, after the early bytes")
+    func spliceFinBeforePairing() {
+        var state = SpliceState()
+        #expect(state.readRequested(partnerWritable: false) == .none)
+        #expect(state.peerClosedInput() == .none)
+        #expect(state.pairedWithPartner() == .shutdownPartnerOutput)
+        #expect(state.readRequested(partnerWritable: true) == .none)
+        #expect(state.outputShut() == .close)
+    }
+
     @Test("the sniffer tells the HTTP/2 preface from HTTP/1.1 with as few bytes as it can")
     func sniffing() {
         func classify(_ text: String) -> ProtocolSniffer.Verdict { ProtocolSniffer.classify(ByteBuffer(string: text).readableBytesView) }
