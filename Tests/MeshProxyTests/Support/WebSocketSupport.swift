@@ -174,7 +174,7 @@ final class RawConnection: Sendable {
 
     /// Waits (polling, at most `timeout`) until `condition` holds for what arrived so far; returns the result.
     func wait<T>(
-        timeout: Duration = .seconds(5), _ condition: ([UInt8], Bool) -> T?
+        timeout: Duration = .seconds(20), _ condition: ([UInt8], Bool) -> T?
     ) async throws -> T? {
         let deadline = ContinuousClock.now + timeout
         while true {
