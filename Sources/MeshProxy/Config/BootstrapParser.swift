@@ -16,7 +16,18 @@ enum BootstrapParser {
             if let value = try limits.duration("connectTimeout") { config.limits.connectTimeout = value }
             if let value = try limits.duration("drainTimeout") { config.limits.drainTimeout = value }
             if let value = try limits.int("retryBufferBytes") { config.limits.retryBufferBytes = value }
-            if let value = try limits.int("maxHeaderBytes") { config.limits.maxHeaderBytes = value }
+            if let value = try limits.int("maxHeaderBytes") {
+                guard HTTPLimits.headerBytesRange.contains(value) else {
+                    throw limits.fail(
+                        "maxHeaderBytes",
+                        "expected \(HTTPLimits.headerBytesRange.lowerBound) to \(HTTPLimits.headerBytesRange.upperBound) (the HTTP/1.1 parser's own cap)")
+                }
+                config.limits.maxHeaderBytes = value
+            }
+            if let value = try limits.int("maxHeaderCount") {
+                guard (1...10_000).contains(value) else { throw limits.fail("maxHeaderCount", "expected 1 to 10000") }
+                config.limits.maxHeaderCount = value
+            }
         }
         var identity: UpstreamTLSConfig?
         if let id = try spec.child("identity") {

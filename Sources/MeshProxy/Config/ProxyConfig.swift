@@ -34,10 +34,14 @@ public struct ProxyConfig: Sendable {
 
 /// Safe defaults for downstream HTTP input.
 public struct HTTPLimits: Sendable {
-    /// Largest request head (request line and headers) accepted; larger answers 431 and closes.
+    /// Largest request head (request line and headers) accepted; larger answers 431 and closes, as Envoy's
+    /// `max_request_headers_kb` (default 60 KiB) does.
     public var maxHeaderBytes: Int = 60 * 1024
-    /// Largest number of request headers accepted.
+    /// Largest number of request headers accepted; more answers 431 and closes (Envoy: `max_headers_count`,
+    /// default 100).
     public var maxHeaderCount: Int = 100
+    /// What `maxHeaderBytes` may be set to: the HTTP/1.1 parser rejects heads over 80 KiB by itself.
+    public static let headerBytesRange = 1024...(80 * 1024)
     /// Idle keep-alive connections are closed after this long.
     public var idleTimeout: Duration = .seconds(300)
     /// A request head must arrive within this long of the connection becoming idle or opening.

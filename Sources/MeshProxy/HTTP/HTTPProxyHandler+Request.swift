@@ -21,6 +21,13 @@ extension HTTPProxyHandler {
         let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 
+        // Header limits (Envoy's max_request_headers_kb / max_headers_count): 431, closed, never forwarded.
+        let limits = runtime.config.limits
+        if head.headers.count > limits.maxHeaderCount || Self.headSize(head) > limits.maxHeaderBytes {
+            localResponse(.requestHeaderFieldsTooLarge, body: "", keepAlive: false, start: start)
+            return
+        }
+
         if head.headers.contains(name: "expect") {
             guard head.headers.first(name: "expect")?.lowercased() == "100-continue" else {
                 localResponse(.expectationFailed, body: "", keepAlive: false, start: start)
@@ -144,6 +151,13 @@ extension HTTPProxyHandler {
         if percent >= 100 { return true }
         if percent <= 0 { return false }
         return Double(loop.nextRandom() % 1_000_000) < percent * 10_000
+    }
+
+    /// The size of the request head as sent: request line and header lines with their line ends.
+    static func headSize(_ head: HTTPRequestHead) -> Int {
+        var size = head.method.rawValue.utf8.count + head.uri.utf8.count + 12
+        for (name, value) in head.headers { size += name.utf8.count + value.utf8.count + 4 }
+        return size + 2
     }
 
     static func isUpgradeRequest(_ head: HTTPRequestHead) -> Bool {

@@ -64,6 +64,10 @@ struct ConfigLoaderTests {
             ("kind: VirtualService\nmetadata: {name: vs}\nspec: {hosts: ['*'], http: [{retries: {attempts: 1, retryOn: sometimes}, route: [{destination: {host: upstream}}]}]}",
              "VirtualService vs: spec.http[0].retries.retryOn"),
             ("kind: Deployment\nmetadata: {name: d}", "Deployment d: unsupported kind"),
+            ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {limits: {maxHeaderBytes: 1000000}}",
+             "ProxyBootstrap b: spec.limits.maxHeaderBytes"),
+            ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {limits: {maxHeaderCount: 0}}",
+             "ProxyBootstrap b: spec.limits.maxHeaderCount"),
         ])
     func invalid(_ yaml: String, _ expected: String) throws {
         let documents = try YAML.parseDocuments(yaml)
