@@ -67,7 +67,7 @@ enum TestClient {
         }
     }
 
-    /// Sends `bytes`, then collects what comes back until the server closes (or 5 s pass).
+    /// Sends `bytes`, then collects what comes back until the server closes (or 20 s pass: generous, as the whole suite shares two cores).
     static func raw(port: Int, _ bytes: String, group: any EventLoopGroup) async throws -> (text: String, closed: Bool) {
         let promise = group.next().makePromise(of: (String, Bool).self)
         let channel = try await ClientBootstrap(group: group)
@@ -78,7 +78,7 @@ enum TestClient {
             }
             .connect(host: "127.0.0.1", port: port).get()
         try await channel.writeAndFlush(ByteBuffer(string: bytes)).get()
-        let timeout = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+        let timeout = channel.eventLoop.scheduleTask(in: .seconds(20)) { channel.close(promise: nil) }
         defer { timeout.cancel() }
         let (text, closed) = try await promise.futureResult.get()
         return (text, closed)
@@ -98,7 +98,7 @@ enum TestClient {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            // Closed by the server before our 5 s timer.
+            // Closed by the server before our 20 s timer.
             promise.succeed((text, NIODeadline.now() - started < .milliseconds(4900)))
         }
     }
