@@ -1,3 +1,4 @@
+import MeshPolicy
 import NIOCore
 import NIOHTTP1
 
@@ -17,6 +18,11 @@ extension HTTPProxyHandler {
         lastActivity = start
         let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
+
+        if let authorizer = listener.authorizer, case .denied(let body) = authorizer.check(authzRequest(head)) {
+            localResponse(.forbidden, body: body, keepAlive: keepAlive, start: start)
+            return
+        }
 
         if head.headers.contains(name: "expect") {
             guard head.headers.first(name: "expect")?.lowercased() == "100-continue" else {
@@ -135,6 +141,19 @@ extension HTTPProxyHandler {
             upstream.write(.end(trailers))
             upstream.flush()
         }
+    }
+
+    /// The request as AuthorizationPolicy sees it (repeated headers joined with `,`, as Envoy matches them).
+    func authzRequest(_ head: HTTPRequestHead) -> AuthzRequest {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers {
+            let key = name.lowercased()
+            if let existing = headers[key] { headers[key] = existing + "," + value } else { headers[key] = value }
+        }
+        return AuthzRequest(
+            method: head.method.rawValue, path: head.uri, host: head.headers.first(name: "host"), port: connection.port,
+            headers: headers, sourcePrincipal: connection.principal, sourceIP: connection.clientAddress,
+            destinationIP: connection.localAddress)
     }
 
     /// Whether a fault with `percent` (0–100, fractions allowed) applies to this request.
