@@ -8,18 +8,14 @@ enum SecurityParser {
     static func apply(_ document: Value, label: String, to security: inout SecurityConfig) throws(ProxyError) {
         var document = document
         if document["apiVersion"] == nil { document["apiVersion"] = "security.istio.io/v1" }
-        let resource: MeshResource
+        let decoded: MeshResource?
         do {
-            guard let decoded = try MeshResource.decode(document) else {
-                throw ProxyError(.invalidConfig, "\(label): not a security.istio.io resource (check apiVersion)")
-            }
-            resource = decoded
-        } catch let error as PolicyError {
-            throw ProxyError(.invalidConfig, "\(label): \(error)")
-        } catch let error as ProxyError {
-            throw error
+            decoded = try MeshResource.decode(document)
         } catch {
             throw ProxyError(.invalidConfig, "\(label): \(error)")
+        }
+        guard let resource = decoded else {
+            throw ProxyError(.invalidConfig, "\(label): not a security.istio.io resource (check apiVersion)")
         }
         if let issue = Validator.validate(resource).first(where: { $0.severity == .error }) {
             throw ProxyError(.invalidConfig, "\(label): \(issue.path.isEmpty ? "" : "\(issue.path): ")\(issue.message)")

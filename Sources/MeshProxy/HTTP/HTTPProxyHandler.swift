@@ -31,7 +31,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let connection: ConnectionInfo
 
     /// `connection` is read once per downstream connection (HTTP/2: shared by all its streams).
-    init(runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool,
+    init(
+        runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool,
         connection: ConnectionInfo = ConnectionInfo(clientAddress: "127.0.0.1")
     ) {
         self.runtime = runtime

@@ -15,7 +15,8 @@ enum PeerIdentity {
 
     /// The first `spiffe://` URI SAN of `certificate`.
     static func spiffeID(of certificate: NIOSSLCertificate) -> String? {
-        for name in certificate._subjectAlternativeNames() where name.nameType == .uri {
+        for name in certificate._subjectAlternativeNames() {
+            guard case .uri = name.nameType else { continue }
             let text = String(decoding: name.contents, as: UTF8.self)
             if text.hasPrefix("spiffe://") { return text }
         }

@@ -7,7 +7,7 @@ import NIOSSL
 /// per-event-loop state. Built once at start-up.
 final class ProxyRuntime: Sendable {
     let config: ProxyConfig
-    let stats = ProxyStats()
+    let stats: ProxyStats
     let clusters: [String: ClusterRuntime]
     let listeners: [ListenerRuntime]
     private let loops: [ObjectIdentifier: LoopState]
@@ -15,6 +15,8 @@ final class ProxyRuntime: Sendable {
 
     init(config: ProxyConfig, group: any EventLoopGroup) throws {
         self.config = config
+        let stats = ProxyStats()
+        self.stats = stats
         var nextEndpointID = 0
         var clusters: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {
