@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "MeshProxy",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshPolicy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "MeshProxyTests",
             dependencies: [
-                "MeshProxy", "MeshTestSupport", "MeshCore",
+                "MeshProxy", "MeshTestSupport", "MeshCore", "MeshPolicy",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -16,6 +16,8 @@ public struct AuthorizationEngine: Sendable {
     private let denyEnd: Int
     private let hasAllow: Bool
     private let customProviderAllows: @Sendable (String) -> Bool
+    /// The AUDIT policies in scope: they never change a verdict, a match is only reported.
+    public let auditPolicies: [CompiledPolicy]
 
     /// Keeps the enforced policies of `policies` that apply to `workload`.
     public init(
@@ -29,6 +31,7 @@ public struct AuthorizationEngine: Sendable {
         }
         let ordered = applicable.filter { $0.reference.action != .audit }.sorted { key($0) < key($1) }
         self.policies = ordered
+        auditPolicies = applicable.filter { $0.reference.action == .audit }.sorted { key($0) < key($1) }
         customCount = ordered.prefix { $0.reference.action == .custom }.count
         denyEnd = customCount + ordered.dropFirst(customCount).prefix { $0.reference.action == .deny }.count
         hasAllow = denyEnd < ordered.count
@@ -56,6 +59,15 @@ public struct AuthorizationEngine: Sendable {
         }
         return Verdict(allowed: false, policyIndex: -1)
     }
+
+    /// The first AUDIT policy with a matching rule (the request should be logged), if any.
+    public func audit(_ request: PreparedRequest) -> PolicyReference? {
+        for policy in auditPolicies where policy.firstMatch(request) != nil { return policy.reference }
+        return nil
+    }
+
+    /// Whether no policy applies at all (every request is allowed and nothing is audited).
+    public var isEmpty: Bool { policies.isEmpty && auditPolicies.isEmpty }
 
     /// The verdict for a request.
     public func decide(_ request: AuthzRequest) -> Verdict {

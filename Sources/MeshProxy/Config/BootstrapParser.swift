@@ -1,4 +1,5 @@
 import MeshCore
+import MeshPolicy
 
 /// The `ProxyBootstrap` document: role, admin, listeners, static clusters, workload identity, limits.
 enum BootstrapParser {
@@ -34,7 +35,14 @@ enum BootstrapParser {
             identity = UpstreamTLSConfig(
                 caFile: try id.string("ca"), certificateFile: try id.requiredString("certificate"),
                 keyFile: try id.requiredString("key"))
+            config.security.identity = identity
         }
+        if let workload = try spec.child("workload") {
+            config.security.workload = Workload(
+                namespace: try workload.string("namespace") ?? "default", labels: try workload.stringMap("labels"),
+                name: try workload.string("name"))
+        }
+        if let root = try spec.string("rootNamespace") { config.security.rootNamespace = root }
         for cluster in try spec.children("clusters") {
             let name = try cluster.requiredString("name").lowercased()
             var endpoints: [EndpointConfig] = []
@@ -67,7 +75,15 @@ enum BootstrapParser {
                     certificateFile: try tls.requiredString("certificate"), keyFile: try tls.requiredString("key"),
                     clientCAFile: try tls.string("clientCA"), allowedClientSANs: try tls.strings("allowedSANs"))
             }
-            config.listeners.append(ListenerConfig(name: name, address: address, protocol: kind, tls: serverTLS, defaultCluster: cluster))
+            let directionName = try listener.string("direction") ?? "inbound"
+            guard let direction = ListenerConfig.Direction(rawValue: directionName) else {
+                throw listener.fail("direction", "expected inbound or outbound")
+            }
+            let targetPort = try listener.int("targetPort")
+            if let targetPort, !(1...65535).contains(targetPort) { throw listener.fail("targetPort", "must be in 1..65535") }
+            config.listeners.append(ListenerConfig(
+                name: name, address: address, protocol: kind, tls: serverTLS, defaultCluster: cluster, direction: direction,
+                targetPort: targetPort))
         }
         guard !config.listeners.isEmpty else { throw spec.fail("listeners", "at least one listener is required") }
         return identity

@@ -28,10 +28,12 @@ public enum ConfigLoader {
             case "ServiceEntry": serviceEntries.append((namespace ?? "default", spec))
             case "DestinationRule": destinationRules.append((namespace ?? "default", spec))
             case "VirtualService": virtualServices.append((namespace ?? "default", spec))
-            case "Gateway", "Sidecar", "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
+            case "PeerAuthentication", "AuthorizationPolicy":
+                try SecurityParser.apply(document, label: label, to: &config.security)
+            case "Gateway", "Sidecar", "RequestAuthentication":
                 continue  // accepted; enforced in later parts
             default:
-                throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService)")
+                throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, PeerAuthentication, AuthorizationPolicy)")
             }
         }
         if let shorthand {
@@ -46,6 +48,7 @@ public enum ConfigLoader {
         for (namespace, spec) in virtualServices {
             try VirtualServiceParser.apply(spec, namespace: namespace, to: &config)
         }
+        try SecurityParser.check(config)
         for listener in config.listeners {
             if let cluster = listener.defaultCluster, config.clusters[cluster] == nil {
                 throw ProxyError(.invalidConfig, "listener \(listener.name): cluster \(cluster) is not defined")

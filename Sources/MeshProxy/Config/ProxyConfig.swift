@@ -17,11 +17,15 @@ public struct ProxyConfig: Sendable {
     public var limits: HTTPLimits
     /// Whether JSON access log lines go to standard error.
     public var accessLog: Bool
+    /// Who this proxy stands for and the PeerAuthentication and AuthorizationPolicy resources it enforces.
+    public var security: SecurityConfig
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),
-        admin: HostPort? = nil, role: String = "sidecar", limits: HTTPLimits = HTTPLimits(), accessLog: Bool = false
+        admin: HostPort? = nil, role: String = "sidecar", limits: HTTPLimits = HTTPLimits(), accessLog: Bool = false,
+        security: SecurityConfig = SecurityConfig()
     ) {
+        self.security = security
         self.listeners = listeners
         self.clusters = clusters
         self.routes = routes
@@ -76,11 +80,25 @@ public struct ListenerConfig: Sendable {
     public var tls: ServerTLSConfig?
     /// The cluster used when no VirtualService route matches (always used by TCP listeners).
     public var defaultCluster: String?
+    /// Inbound listeners (the default) enforce PeerAuthentication and AuthorizationPolicy; outbound ones
+    /// (the application's own calls leaving the pod) do not.
+    public var direction: Direction
+    /// The workload port this listener stands for (`portLevelMtls` keys, AuthorizationPolicy `ports`,
+    /// `destination.port`); the port it binds to when unset.
+    public var targetPort: Int?
+
+    /// Which way traffic on a listener flows.
+    public enum Direction: String, Sendable {
+        case inbound
+        case outbound
+    }
 
     public init(
         name: String, address: HostPort, protocol: ListenerProtocol, tls: ServerTLSConfig? = nil,
-        defaultCluster: String? = nil
+        defaultCluster: String? = nil, direction: Direction = .inbound, targetPort: Int? = nil
     ) {
+        self.direction = direction
+        self.targetPort = targetPort
         self.name = name
         self.address = address
         self.protocol = `protocol`

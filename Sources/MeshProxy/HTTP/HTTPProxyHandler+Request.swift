@@ -1,3 +1,4 @@
+import MeshPolicy
 import NIOCore
 import NIOHTTP1
 
@@ -25,6 +26,12 @@ extension HTTPProxyHandler {
         let limits = runtime.config.limits
         if head.headers.count > limits.maxHeaderCount || Self.headSize(head) > limits.maxHeaderBytes {
             localResponse(.requestHeaderFieldsTooLarge, body: "", keepAlive: false, start: start)
+            return
+        }
+
+        // Authorization (AuthorizationPolicy): denied requests get 403 and never reach the upstream.
+        if let authorizer = listener.authorizer, case .denied(let body) = authorizer.check(authzRequest(head)) {
+            localResponse(.forbidden, body: body, keepAlive: keepAlive, start: start)
             return
         }
 
@@ -144,6 +151,19 @@ extension HTTPProxyHandler {
             upstream.write(.end(trailers))
             upstream.flush()
         }
+    }
+
+    /// The request as AuthorizationPolicy sees it (repeated headers joined with `,`, as Envoy matches them).
+    func authzRequest(_ head: HTTPRequestHead) -> AuthzRequest {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers {
+            let key = name.lowercased()
+            if let existing = headers[key] { headers[key] = existing + "," + value } else { headers[key] = value }
+        }
+        return AuthzRequest(
+            method: head.method.rawValue, path: head.uri, host: head.headers.first(name: "host"), port: connection.port,
+            headers: headers, sourcePrincipal: connection.principal, sourceIP: connection.clientAddress,
+            destinationIP: connection.localAddress)
     }
 
     /// Whether a fault with `percent` (0–100, fractions allowed) applies to this request.

@@ -27,13 +27,20 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
 
-    /// `clientAddress` is passed by HTTP/2 connections (computed once for all their streams).
-    init(runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool, clientAddress: String? = nil) {
+    /// The downstream connection's addresses and mTLS peer (for authorization).
+    let connection: ConnectionInfo
+
+    /// `connection` is read once per downstream connection (HTTP/2: shared by all its streams).
+    init(
+        runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool,
+        connection: ConnectionInfo = ConnectionInfo(clientAddress: "127.0.0.1")
+    ) {
         self.runtime = runtime
         self.listener = listener
         self.loop = loop
         self.isHTTP2 = isHTTP2
-        self.clientAddress = clientAddress ?? ""
+        self.connection = connection
+        self.clientAddress = connection.clientAddress
     }
 
     var downstreamWritable: Bool { context?.channel.isWritable ?? false }
@@ -45,7 +52,6 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // HTTP/2 streams are drained by their connection (GOAWAY), so only HTTP/1 connections register.
         if !isHTTP2 {
             loop.register(self)
-            clientAddress = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
             runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
             runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
             scheduleIdleCheck(after: runtime.config.limits.headerTimeout)

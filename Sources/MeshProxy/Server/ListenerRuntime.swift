@@ -1,11 +1,28 @@
+import MeshPolicy
 import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// One listener while the proxy runs: its config, TLS context, and the route lookup of its requests.
+/// One listener while the proxy runs: its config, downstream transport, authorization, and the route lookup
+/// of its requests.
 final class ListenerRuntime: Sendable {
+    /// How downstream connections are secured.
+    enum Transport: Sendable {
+        /// Plain text (no TLS configured, or PeerAuthentication DISABLE).
+        case plaintext
+        /// TLS only: the listener's own termination, or mutual TLS under PeerAuthentication STRICT.
+        case tls(NIOSSLContext)
+        /// PeerAuthentication PERMISSIVE: mutual TLS when the first bytes are a TLS handshake, else plain text.
+        case permissive(NIOSSLContext)
+    }
+
     let config: ListenerConfig
     let tlsContext: NIOSSLContext?
+    let transport: Transport
+    /// The effective PeerAuthentication mode of an inbound listener without its own TLS (`nil` otherwise).
+    let mtlsMode: PeerAuthenticationResolver.Resolution?
+    /// AuthorizationPolicy enforcement; `nil` when no policy applies or the listener is outbound.
+    let authorizer: InboundAuthorizer?
     let defaultCluster: ClusterRuntime?
     let routes: RouteTable
     let clusters: [String: ClusterRuntime]
@@ -14,10 +31,14 @@ final class ListenerRuntime: Sendable {
 
     init(
         config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
-        clusters: [String: ClusterRuntime]
+        clusters: [String: ClusterRuntime], transport: Transport, mtlsMode: PeerAuthenticationResolver.Resolution? = nil,
+        authorizer: InboundAuthorizer? = nil
     ) {
         self.config = config
         self.tlsContext = tlsContext
+        self.transport = transport
+        self.mtlsMode = mtlsMode
+        self.authorizer = authorizer
         self.defaultCluster = defaultCluster
         self.routes = routes
         self.clusters = clusters

@@ -6,17 +6,39 @@ import NIOSSL
 /// How each kind of downstream channel is set up: HTTP/1.1, HTTP/2 (streams become HTTP/1-style parts for
 /// the same `HTTPProxyHandler`), TLS with ALPN, and the plaintext prior-knowledge sniffing.
 enum PipelineSetup {
+    /// A new downstream connection of `listener`: plain text, TLS, or (PERMISSIVE mTLS) whichever the first
+    /// bytes show, then TCP splicing or HTTP.
+    static func downstream(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime) throws {
+        func setUp(_ channel: any Channel, tls: NIOSSLContext?) throws {
+            if listener.config.protocol == .tcp {
+                try TCPProxy.setUp(channel, runtime: runtime, listener: listener, tls: tls)
+            } else if let tls {
+                try tlsHTTP(channel, tls: tls, runtime: runtime, listener: listener)
+            } else {
+                try plaintextHTTP(channel, runtime: runtime, listener: listener)
+            }
+        }
+        switch listener.transport {
+        case .plaintext: try setUp(channel, tls: nil)
+        case .tls(let tls): try setUp(channel, tls: tls)
+        case .permissive(let tls):
+            let detector = TLSDetector { context, isTLS in try setUp(context.channel, tls: isTLS ? tls : nil) }
+            try channel.pipeline.syncOperations.addHandler(detector)
+        }
+    }
+
     /// The HTTP/1.1 server handlers and the proxy handler, appended to the pipeline.
     static func addHTTP1(
         _ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime
     ) throws {
         let loop = runtime.loopState(for: channel.eventLoop)
+        let info = ConnectionInfo.of(channel, listener: listener)
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(HTTPResponseEncoder())
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
         try sync.addHandler(HTTPServerPipelineHandler())
         try sync.addHandler(BadRequestHandler())
-        try sync.addHandler(HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: false))
+        try sync.addHandler(HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: false, connection: info))
     }
 
     /// The HTTP/2 connection handler and multiplexer; each stream gets a codec and a proxy handler.
@@ -24,7 +46,7 @@ enum PipelineSetup {
         runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
         runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
         channel.closeFuture.whenComplete { _ in runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
-        let clientAddress = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+        let info = ConnectionInfo.of(channel, listener: listener)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
@@ -41,7 +63,7 @@ enum PipelineSetup {
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try sync.addHandler(
-                    HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true, clientAddress: clientAddress))
+                    HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info))
             }
         }
     }

@@ -1,11 +1,13 @@
+import MeshPolicy
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Everything the handlers share while the proxy runs: the config, clusters, listeners, stats and the
 /// per-event-loop state. Built once at start-up.
 final class ProxyRuntime: Sendable {
     let config: ProxyConfig
-    let stats = ProxyStats()
+    let stats: ProxyStats
     let clusters: [String: ClusterRuntime]
     let listeners: [ListenerRuntime]
     private let loops: [ObjectIdentifier: LoopState]
@@ -13,6 +15,8 @@ final class ProxyRuntime: Sendable {
 
     init(config: ProxyConfig, group: any EventLoopGroup) throws {
         self.config = config
+        let stats = ProxyStats()
+        self.stats = stats
         var nextEndpointID = 0
         var clusters: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {
@@ -31,9 +35,39 @@ final class ProxyRuntime: Sendable {
             clusters[name] = ClusterRuntime(config: cluster, endpoints: endpoints, tlsContext: tls)
         }
         self.clusters = clusters
+        // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
+        let authorizer = InboundAuthorizer(security: config.security, stats: stats)
+        var meshContexts: [ListenerConfig.ListenerProtocol: NIOSSLContext] = [:]
+        func meshContext(_ kind: ListenerConfig.ListenerProtocol) throws -> NIOSSLContext {
+            if let context = meshContexts[kind] { return context }
+            guard let identity = config.security.identity, let certificate = identity.certificateFile,
+                let key = identity.keyFile, let ca = identity.caFile
+            else {
+                throw ProxyError(.invalidConfig, "mutual TLS needs the workload identity (ProxyBootstrap spec.identity: certificate, key, ca)")
+            }
+            let context = try TLSContexts.server(
+                ServerTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: ca),
+                alpn: kind == .http ? ["h2", "http/1.1"] : [])
+            meshContexts[kind] = context
+            return context
+        }
         self.listeners = try config.listeners.map { listener in
             let tls = try listener.tls.map {
                 try TLSContexts.server($0, alpn: listener.protocol == .http ? ["h2", "http/1.1"] : [])
+            }
+            let inbound = listener.direction == .inbound
+            var transport = ListenerRuntime.Transport.plaintext
+            var mode: PeerAuthenticationResolver.Resolution?
+            if let tls {
+                transport = .tls(tls)
+            } else if inbound {
+                let resolution = config.security.mtlsMode(port: listener.targetPort ?? listener.address.port)
+                mode = resolution
+                switch resolution.mode {
+                case .strict: transport = .tls(try meshContext(listener.protocol))
+                case .permissive: transport = .permissive(try meshContext(listener.protocol))
+                case .disable: transport = .plaintext
+                }
             }
             var defaultCluster: ClusterRuntime?
             if let name = listener.defaultCluster {
@@ -47,7 +81,7 @@ final class ProxyRuntime: Sendable {
             }
             return ListenerRuntime(
                 config: listener, tlsContext: tls, defaultCluster: defaultCluster, routes: config.routes,
-                clusters: clusters)
+                clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil)
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {

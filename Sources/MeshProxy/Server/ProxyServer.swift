@@ -69,13 +69,7 @@ public final class ProxyServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: isTCP)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if isTCP {
-                        try TCPProxy.setUp(channel, runtime: runtime, listener: listener)
-                    } else if let tls = listener.tlsContext {
-                        try PipelineSetup.tlsHTTP(channel, tls: tls, runtime: runtime, listener: listener)
-                    } else {
-                        try PipelineSetup.plaintextHTTP(channel, runtime: runtime, listener: listener)
-                    }
+                    try PipelineSetup.downstream(channel, runtime: runtime, listener: listener)
                 }
             }
         do {

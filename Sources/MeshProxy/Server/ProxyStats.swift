@@ -19,6 +19,9 @@ final class ProxyStats: Sendable {
     let noRoute = Atomic<Int>(0)
     let tcpConnections = Atomic<Int>(0)
     let websocketUpgrades = Atomic<Int>(0)
+    /// Requests and connections AuthorizationPolicy let through / refused (Envoy's RBAC filter stats).
+    let rbacAllowed = Atomic<Int>(0)
+    let rbacDenied = Atomic<Int>(0)
     /// Request duration histogram bucket counts (upper bounds in `durationBucketsMillis`).
     let durationBuckets: [Counter]
 
@@ -64,6 +67,8 @@ final class ProxyStats: Sendable {
             ("fault.aborts_injected", faultAborts.load(ordering: .relaxed)),
             ("fault.delays_injected", faultDelays.load(ordering: .relaxed)),
             ("no_route", noRoute.load(ordering: .relaxed)),
+            ("rbac.allowed", rbacAllowed.load(ordering: .relaxed)),
+            ("rbac.denied", rbacDenied.load(ordering: .relaxed)),
             ("tcp.downstream_cx_total", tcpConnections.load(ordering: .relaxed)),
             ("websocket_upgrades_total", websocketUpgrades.load(ordering: .relaxed)),
         ]

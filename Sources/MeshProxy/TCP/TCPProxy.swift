@@ -1,17 +1,64 @@
+import MeshPolicy
 import NIOCore
 import NIOPosix
 import NIOSSL
 
 /// Sets up a TCP listener's child channel: a splice end that reads nothing until the upstream connection
-/// (opened on the same event loop) is up, then bytes flow both ways with half-close.
+/// (opened on the same event loop) is up, then bytes flow both ways with half-close. Under AuthorizationPolicy
+/// the connection is checked first (after the TLS handshake when there is one, so the peer identity is known)
+/// and closed when denied, before any upstream connection is opened.
 enum TCPProxy {
-    static func setUp(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime) throws {
-        guard let cluster = listener.defaultCluster else { throw ProxyError(.startup, "tcp listener without cluster") }
+    static func setUp(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime, tls: NIOSSLContext?) throws {
+        guard listener.defaultCluster != nil else { throw ProxyError(.startup, "tcp listener without cluster") }
         runtime.stats.tcpConnections.add(1, ordering: .relaxed)
         let sync = channel.pipeline.syncOperations
-        if let tls = listener.tlsContext { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
+        if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
         let downstream = SpliceHandler()
-        try sync.addHandler(downstream)
+        guard let authorizer = listener.authorizer else {
+            try sync.addHandler(downstream)
+            connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
+            return
+        }
+        let authorize = { (channel: any Channel) -> Bool in
+            let info = ConnectionInfo.of(channel, listener: listener)
+            let request = AuthzRequest(
+                port: info.port, sourcePrincipal: info.principal, sourceIP: info.clientAddress,
+                destinationIP: info.localAddress)
+            return authorizer.check(request) == .allowed
+        }
+        guard tls != nil else {
+            guard authorize(channel) else {
+                channel.close(promise: nil)
+                return
+            }
+            try sync.addHandler(downstream)
+            connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
+            return
+        }
+        let gate = HandshakeGate { context in
+            guard authorize(context.channel) else {
+                context.close(promise: nil)
+                return
+            }
+            do {
+                try context.pipeline.syncOperations.addHandler(downstream)
+            } catch {
+                context.close(promise: nil)
+                return
+            }
+            connectUpstream(context.channel, downstream: downstream, runtime: runtime, listener: listener)
+        }
+        try sync.addHandler(gate)
+    }
+
+    /// Opens the upstream connection on the channel's loop and joins the two splice ends.
+    static func connectUpstream(
+        _ channel: any Channel, downstream: SpliceHandler, runtime: ProxyRuntime, listener: ListenerRuntime
+    ) {
+        guard let cluster = listener.defaultCluster else {
+            channel.close(promise: nil)
+            return
+        }
         let loop = runtime.loopState(for: channel.eventLoop)
         guard let endpoint = cluster.pickEndpoint(hash: nil, random: loop.nextRandom()) else {
             channel.close(promise: nil)

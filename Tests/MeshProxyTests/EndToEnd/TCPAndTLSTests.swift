@@ -81,13 +81,20 @@ struct SpiffePKI {
     func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     static func make() throws -> SpiffePKI {
+        try make(clients: ["frontend"])
+    }
+
+    /// A CA, a server certificate for `backend` and client certificates for `clients`; `intruder` gets an
+    /// identity in namespace `other`, every other name one in `default`.
+    static func make(clients: [String]) throws -> SpiffePKI {
         guard let openssl = TestTools.openssl else { throw TestTools.Failure(description: "openssl is missing") }
         let dir = try TestTools.temporaryDirectory()
         func ssl(_ args: [String]) throws { try TestTools.run(openssl, args, in: dir) }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try ssl(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-subj", "/O=cluster.local", "-days", "2"])
-        for (name, usage) in [("backend", "serverAuth"), ("frontend", "clientAuth")] {
-            let ext = "subjectAltName=URI:spiffe://cluster.local/ns/default/sa/\(name),DNS:\(name).local\nextendedKeyUsage=\(usage)\n"
+        for (name, usage) in [("backend", "serverAuth")] + clients.map({ ($0, "clientAuth") }) {
+            let namespace = name == "intruder" ? "other" : "default"
+            let ext = "subjectAltName=URI:spiffe://cluster.local/ns/\(namespace)/sa/\(name),DNS:\(name).local\nextendedKeyUsage=\(usage)\n"
             try Data(ext.utf8).write(to: dir.appendingPathComponent("\(name).ext"))
             try ssl(["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/O=cluster.local"])
             try ssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",

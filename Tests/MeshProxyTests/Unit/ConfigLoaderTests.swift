@@ -1,4 +1,5 @@
 import MeshCore
+import MeshPolicy
 import Testing
 @testable import MeshProxy
 
@@ -68,6 +69,10 @@ struct ConfigLoaderTests {
              "ProxyBootstrap b: spec.limits.maxHeaderBytes"),
             ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {limits: {maxHeaderCount: 0}}",
              "ProxyBootstrap b: spec.limits.maxHeaderCount"),
+            ("kind: AuthorizationPolicy\nmetadata: {name: ap}\nspec: {action: MAYBE}", "AuthorizationPolicy ap: spec.action"),
+            ("kind: PeerAuthentication\nmetadata: {name: pa}\nspec: {mtls: {mode: SOMETIMES}}", "PeerAuthentication pa: spec.mtls.mode"),
+            ("kind: PeerAuthentication\nmetadata: {name: pa, namespace: istio-system}\nspec: {mtls: {mode: STRICT}}",
+             "listener main: STRICT mTLS (from PeerAuthentication istio-system/pa) needs the workload identity"),
         ])
     func invalid(_ yaml: String, _ expected: String) throws {
         let documents = try YAML.parseDocuments(yaml)
@@ -78,6 +83,34 @@ struct ConfigLoaderTests {
             #expect(error.message.hasPrefix(expected), "\(error.message)")
             #expect(error.exitCode == .dataError)
         }
+    }
+
+    @Test("PeerAuthentication and AuthorizationPolicy set the listener's mode and the compiled policies")
+    func security() throws {
+        let documents = try YAML.parseDocuments("""
+            kind: ProxyBootstrap
+            metadata: {name: sidecar}
+            spec:
+              workload: {namespace: shop, labels: {app: web}}
+              identity: {certificate: c.pem, key: k.pem, ca: ca.pem}
+              listeners:
+              - {name: in, address: 127.0.0.1:15006, upstream: 127.0.0.1:8080, targetPort: 8080}
+              - {name: out, address: 127.0.0.1:15001, direction: outbound}
+            ---
+            kind: PeerAuthentication
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {matchLabels: {app: web}}, mtls: {mode: STRICT}, portLevelMtls: {"8080": {mode: DISABLE}}}
+            ---
+            kind: AuthorizationPolicy
+            metadata: {name: deny-all, namespace: shop}
+            spec: {action: DENY, rules: [{}]}
+            """)
+        let config = try ConfigLoader.load(documents: documents)
+        #expect(config.listeners.map(\.direction) == [.inbound, .outbound])
+        #expect(config.security.workload.labels == ["app": "web"])
+        #expect(config.security.mtlsMode(port: 8080).mode == .disable)
+        #expect(config.security.mtlsMode(port: 9090).mode == .strict)
+        #expect(config.security.authorizationPolicies.map(\.reference.description) == ["shop/deny-all"])
     }
 
     @Test("without a bootstrap or shorthand there is nothing to run")
