@@ -271,6 +271,18 @@ __meshctl_flag_value() {
 # $1: command path, $2: index of the argument, $3: word to complete
 __meshctl_argument() {
     case "$1" in
+        'describe node')
+            case "$2" in
+                0) COMPREPLY=($(compgen -W "$(__meshctl_callback nodes)" -- "$3")) ;;
+            esac ;;
+        'describe pod')
+            case "$2" in
+                0) COMPREPLY=($(compgen -W "$(__meshctl_callback pods)" -- "$3")) ;;
+            esac ;;
+        'authz check')
+            case "$2" in
+                0) COMPREPLY=($(compgen -W "$(__meshctl_callback pods)" -- "$3")) ;;
+            esac ;;
         'completion')
             case "$2" in
                 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$3")) ;;
@@ -282,7 +294,8 @@ __meshctl_argument() {
     esac
 }
 
-# Asks the program for names only it knows; passes the words typed so far and the kubeconfig flags.
+# Asks the program for names only it knows; passes the words typed so far and the kubeconfig and
+# namespace flags.
 __meshctl_callback() {
     "${__words[0]}" __complete "$1" "${__args[@]}" "${__conn[@]}" 2>/dev/null
 }
@@ -307,8 +320,8 @@ _meshctl() {
         if [ "$ended" = 1 ]; then __args+=("$word"); continue; fi
         case "$word" in
             --) ended=1 ;;
-            --kubeconfig|--context) __conn+=("$word" "${__words[i]}") ; skip=1 ;;
-            --kubeconfig=*|--context=*) __conn+=("$word") ;;
+            --kubeconfig|--context|-n|--namespace) __conn+=("$word" "${__words[i]}") ; skip=1 ;;
+            --kubeconfig=*|--context=*|--namespace=*) __conn+=("$word") ;;
             -*=*) ;;
             -*)
                 case " $(__meshctl_value_flags "$path") " in

@@ -70,7 +70,7 @@ function __meshctl_value_flags --argument-names path
 end
 
 # Prints the command path typed so far ("pki plug-ca"); with --args the positional arguments, with
-# --conn the --kubeconfig and --context flags, instead.
+# --conn the --kubeconfig, --context and namespace flags, instead.
 function __meshctl_path
     set -l tokens (commandline -opc)
     set -e tokens[1]
@@ -96,10 +96,10 @@ function __meshctl_path
         switch $token
             case '--'
                 set ended 1
-            case '--kubeconfig' '--context'
+            case '--kubeconfig' '--context' '-n' '--namespace'
                 set -a connection $token
                 set skip 2
-            case '--kubeconfig=*' '--context=*'
+            case '--kubeconfig=*' '--context=*' '--namespace=*'
                 set -a connection $token
             case '-*=*'
             case '-*'
@@ -210,7 +210,9 @@ complete -c meshctl -n '__meshctl_using_path \'local logs\'' -s f -l follow -d '
 complete -c meshctl -n '__meshctl_using_path \'describe\'' -a 'node' -d 'Describe a node and the mesh workloads on it'
 complete -c meshctl -n '__meshctl_using_path \'describe\'' -a 'pod' -d 'Describe a pod\'s mesh configuration'
 complete -c meshctl -n '__meshctl_using_path \'describe node\'' -s o -l output -x -a 'table json yaml' -d 'Output format: table, json, yaml'
+complete -c meshctl -n '__meshctl_using_path \'describe node\'' -a '(meshctl __complete nodes (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)'
 complete -c meshctl -n '__meshctl_using_path \'describe pod\'' -s o -l output -x -a 'table json yaml' -d 'Output format: table, json, yaml'
+complete -c meshctl -n '__meshctl_using_path \'describe pod\'' -a '(meshctl __complete pods (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)'
 complete -c meshctl -n '__meshctl_using_path \'authz\'' -a 'check' -d 'Tell whether a request would be allowed by AuthorizationPolicies, and why'
 complete -c meshctl -n '__meshctl_using_path \'authz\'' -a 'list' -d 'List AuthorizationPolicies with what each allows or denies, one line each'
 complete -c meshctl -n '__meshctl_using_path \'authz check\'' -l policies -r -F -d 'Read AuthorizationPolicies from files instead of the cluster; repeatable'
@@ -228,6 +230,7 @@ complete -c meshctl -n '__meshctl_using_path \'authz check\'' -l claims -x -d 'T
 complete -c meshctl -n '__meshctl_using_path \'authz check\'' -l header -x -d 'A request header; repeatable'
 complete -c meshctl -n '__meshctl_using_path \'authz check\'' -l sni -x -d 'The TLS server name (connection.sni)'
 complete -c meshctl -n '__meshctl_using_path \'authz check\'' -s o -l output -x -a 'json yaml' -d 'Output format: json, yaml'
+complete -c meshctl -n '__meshctl_using_path \'authz check\'' -a '(meshctl __complete pods (__meshctl_path --args) (__meshctl_path --conn) 2>/dev/null)'
 complete -c meshctl -n '__meshctl_using_path \'authz list\'' -l policies -r -F -d 'Read AuthorizationPolicies from files instead of the cluster; repeatable'
 complete -c meshctl -n '__meshctl_using_path \'authz list\'' -s A -l all-namespaces -d 'List the policies of every namespace'
 complete -c meshctl -n '__meshctl_using_path \'authz list\'' -s o -l output -x -a 'table wide name json yaml' -d 'Output format: table, wide, name, json, yaml'

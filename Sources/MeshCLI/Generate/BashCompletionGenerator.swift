@@ -109,7 +109,8 @@ public struct BashCompletionGenerator: Sendable {
 
     private static func driver(program: String, fn: String) -> String {
         """
-        # Asks the program for names only it knows; passes the words typed so far and the kubeconfig flags.
+        # Asks the program for names only it knows; passes the words typed so far and the kubeconfig and
+        # namespace flags.
         \(fn)_callback() {
             "${__words[0]}" __complete "$1" "${__args[@]}" "${__conn[@]}" 2>/dev/null
         }
@@ -134,8 +135,8 @@ public struct BashCompletionGenerator: Sendable {
                 if [ "$ended" = 1 ]; then __args+=("$word"); continue; fi
                 case "$word" in
                     --) ended=1 ;;
-                    --kubeconfig|--context) __conn+=("$word" "${__words[i]}") ; skip=1 ;;
-                    --kubeconfig=*|--context=*) __conn+=("$word") ;;
+                    --kubeconfig|--context|-n|--namespace) __conn+=("$word" "${__words[i]}") ; skip=1 ;;
+                    --kubeconfig=*|--context=*|--namespace=*) __conn+=("$word") ;;
                     -*=*) ;;
                     -*)
                         case " $(\(fn)_value_flags "$path") " in

@@ -23,15 +23,15 @@ public struct ZshCompletionGenerator: Sendable {
         let callback = "_\(BashCompletionGenerator.identifier(program))_callback"
         lines += [
             "# Asks the program for names only it knows: command words for `help`, and names from the cluster",
-            "# that --kubeconfig and --context (as typed on the line) select.",
+            "# and namespace that --kubeconfig, --context and -n (as typed on the line) select.",
             "\(callback)() {",
             "    local -a candidates arguments connection tokens",
             "    local i",
             "    tokens=(${(z)BUFFER})",
             "    for (( i = 1; i <= $#tokens; i++ )); do",
             "        case $tokens[i] in",
-            "            (--kubeconfig|--context) connection+=($tokens[i] ${(Q)tokens[i+1]}); (( i++ )) ;;",
-            "            (--kubeconfig=*|--context=*) connection+=(${(Q)tokens[i]}) ;;",
+            "            (--kubeconfig|--context|-n|--namespace) connection+=($tokens[i] ${(Q)tokens[i+1]}); (( i++ )) ;;",
+            "            (--kubeconfig=*|--context=*|--namespace=*) connection+=(${(Q)tokens[i]}) ;;",
             "        esac",
             "    done",
             "    [[ $1 == commands ]] && arguments=(${words[2,CURRENT-1]})",

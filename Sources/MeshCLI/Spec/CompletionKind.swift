@@ -28,6 +28,10 @@ public enum DynamicCompletion: String, Sendable, Hashable, CaseIterable {
     case users
     /// Namespaces of the selected cluster.
     case namespaces
+    /// Pods in the selected namespace.
+    case pods
+    /// Nodes of the selected cluster.
+    case nodes
     /// meshctl's command paths (for `meshctl help`).
     case commands
 }

@@ -99,6 +99,14 @@ struct ClusterCommandTests {
         }
         let namespaces = await InProcess.run(["__complete", "namespaces"], environment: env)
         #expect(namespaces.standardOutput == "istio-system\nshop\n")
+        // Pods come from the selected namespace: the context's ("apps"), or -n.
+        let pods = await InProcess.run(["__complete", "pods"], environment: env)
+        #expect(pods.standardOutput == "pod-0\npod-1\npod-2\npod-3\npod-4\n")
+        #expect(await InProcess.run(["__complete", "pods", "-n", "shop"], environment: env).standardOutput == pods.standardOutput)
+        _ = try Subprocess.run(
+            "/usr/bin/curl", ["-sk", "-H", "Authorization: Bearer ok-1", "-H", "Content-Type: application/json",
+                              "-d", "{\"metadata\":{\"name\":\"worker-1\"}}", "\(cluster.server.url)/api/v1/nodes"])
+        #expect(await InProcess.run(["__complete", "nodes"], environment: env).standardOutput == "worker-1\n")
         let unreachable = await InProcess.run(["__complete", "namespaces", "--context", "down"], environment: env)
         #expect(unreachable.code == .ok)
         #expect(unreachable.standardOutput.isEmpty)
@@ -117,6 +125,8 @@ struct ClusterCommandTests {
             """)
         #expect(try CompletionScriptTests().bashComplete("meshctl --context ", environment: cluster.environment) == ["down", "test"])
         #expect(try CompletionScriptTests().bashComplete("meshctl --kubeconfig \(other) --context ", environment: cluster.environment) == ["elsewhere"])
+        #expect(try CompletionScriptTests().bashComplete("meshctl describe pod -n shop pod-", environment: cluster.environment)
+                == ["pod-0", "pod-1", "pod-2", "pod-3", "pod-4"])
     }
 }
 

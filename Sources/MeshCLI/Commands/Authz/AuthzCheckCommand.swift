@@ -33,7 +33,7 @@ enum AuthzCheckCommand {
             .init("A JWT with a list-valued claim, as JSON", "meshctl authz check -n foo --labels app=api --policies p.yaml --request 'GET /' --request-principal https://idp/alice --claims '{\"groups\":[\"admin\"]}' -o json"),
         ],
         options: [policies, labels] + AuthzRequestOptions.all + [output],
-        arguments: [ArgumentSpec("POD", help: "A pod on the cluster, [pod/]NAME[.NAMESPACE]", arity: .optional)],
+        arguments: [ArgumentSpec("POD", help: "A pod on the cluster, [pod/]NAME[.NAMESPACE]", arity: .optional, completion: .dynamic(.pods))],
         run: run
     )
 

@@ -3,8 +3,8 @@ import MeshKube
 
 /// `meshctl __complete KIND [WORD...]`: the hidden command completion scripts call for names only the running
 /// program knows. It prints one candidate per line and stays quiet on failure: a shell waiting on TAB must not
-/// show errors. The scripts pass `--kubeconfig` and `--context` as typed, so the names come from the same
-/// cluster the command would use.
+/// show errors. The scripts pass `--kubeconfig`, `--context` and `-n` as typed, so the names come from the
+/// same cluster and namespace the command would use.
 enum CompleteCallbackCommand {
     /// How long a namespace lookup may take before completion gives up.
     static let clusterTimeout = GoDuration.seconds(5)
@@ -52,8 +52,18 @@ enum CompleteCallbackCommand {
         case .users:
             return try access.kubeconfig().users.keys.sorted()
         case .namespaces:
-            let client = try access.client(CommandContext(standardOutput: BufferOutput(), standardError: BufferOutput()))
-            return try client.list(.namespaces, namespace: nil).items.compactMap { KubeObject($0).name }.sorted()
+            return try names(of: .namespaces, namespace: nil, access: access)
+        case .nodes:
+            return try names(of: .nodes, namespace: nil, access: access)
+        case .pods:
+            return try names(of: .pods, namespace: "", access: access)
         }
+    }
+
+    /// The names of a resource's objects; `namespace` "" means the selected one (-n, else the context's).
+    private static func names(of resource: APIResource, namespace: String?, access: ClusterAccess) throws -> [String] {
+        let client = try access.client(CommandContext(standardOutput: BufferOutput(), standardError: BufferOutput()))
+        let scope = namespace == "" ? client.config.namespace : namespace
+        return try client.list(resource, namespace: scope).items.compactMap { KubeObject($0).name }.sorted()
     }
 }

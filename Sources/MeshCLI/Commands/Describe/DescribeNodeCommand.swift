@@ -20,7 +20,7 @@ enum DescribeNodeCommand {
             .init("By IP, as JSON", "meshctl describe node 10.0.0.12 -o json"),
         ],
         options: [output],
-        arguments: [ArgumentSpec("NODE", help: "Node name or IP address")],
+        arguments: [ArgumentSpec("NODE", help: "Node name or IP address", completion: .dynamic(.nodes))],
         run: { invocation, context in
             guard invocation.arguments.count == 1 else {
                 throw UsageError("describe node takes exactly one node name or IP", at: invocation.path)

@@ -19,7 +19,7 @@ enum DescribePodCommand {
             .init("In namespace shop, as JSON", "meshctl describe pod reviews-v1-7d8f.shop -o json"),
         ],
         options: [output],
-        arguments: [ArgumentSpec("POD", help: "[pod/]NAME[.NAMESPACE]")],
+        arguments: [ArgumentSpec("POD", help: "[pod/]NAME[.NAMESPACE]", completion: .dynamic(.pods))],
         run: { invocation, context in
             guard invocation.arguments.count == 1 else {
                 throw UsageError("describe pod takes exactly one pod", at: invocation.path)
