@@ -7,6 +7,11 @@ let package = Package(
     products: [
         .executable(name: "meshctl", targets: ["meshctl"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+    ],
     targets: [
         // C libraries from the system (Debian: libyaml-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -22,11 +27,22 @@ let package = Package(
             plugins: ["BuildInfo"]
         ),
         .target(name: "MeshKube", dependencies: ["MeshCore", "CCurl"]),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube"]),
+        .target(
+            name: "MeshPKI",
+            dependencies: [
+                "MeshCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshPKI"]),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"]),
+        .testTarget(name: "MeshPKITests", dependencies: ["MeshPKI"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
     ]
 )
