@@ -41,8 +41,12 @@ let package = Package(
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
-        .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"]),
+        .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"], exclude: ["Fixtures"]),
         .testTarget(name: "MeshPKITests", dependencies: ["MeshPKI"]),
-        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
+        .testTarget(
+            name: "MeshCLITests",
+            dependencies: ["MeshCLI"],
+            resources: [.copy("Golden")]
+        ),
     ]
 )

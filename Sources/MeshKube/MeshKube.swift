@@ -1,3 +1,0 @@
-import CCurl
-/// placeholder
-public enum MeshKube {}
