@@ -43,10 +43,6 @@ let package = Package(
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"], exclude: ["Fixtures"]),
         .testTarget(name: "MeshPKITests", dependencies: ["MeshPKI"]),
-        .testTarget(
-            name: "MeshCLITests",
-            dependencies: ["MeshCLI"],
-            resources: [.copy("Golden")]
-        ),
+        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], exclude: ["Golden"]),
     ]
 )
