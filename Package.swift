@@ -37,7 +37,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .target(name: "MeshCLI", dependencies: ["MeshCore", "MeshKube", "MeshPKI"]),
+        .target(
+            name: "MeshCLI",
+            dependencies: ["MeshCore", "MeshKube", "MeshPKI", .product(name: "X509", package: "swift-certificates")]
+        ),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),

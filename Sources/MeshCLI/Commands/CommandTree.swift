@@ -19,6 +19,7 @@ enum CommandTree {
         options: GlobalOptions.all,
         subcommands: [
             VersionCommand.spec,
+            PKICommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,

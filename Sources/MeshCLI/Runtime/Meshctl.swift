@@ -42,8 +42,8 @@ public enum Meshctl {
 
     /// The text of an error for the user.
     static func describe(_ error: any Error) -> String {
-        if let convertible = error as? any CustomStringConvertible { return convertible.description }
-        return String(describing: error)
+        // String(describing:) uses `description` when the error is CustomStringConvertible.
+        String(describing: error)
     }
 
     /// Colours for standard error, from `--color` when it parses (errors can happen before options are read).

@@ -40,9 +40,7 @@ public struct SigningCA: Sendable {
     public static func loadBundle(directory: String, now: Date) async throws(PKIError) -> SigningCA {
         let bundle = try CABundle.read(directory: directory)
         let report = await BundleValidator(now: now).validate(bundle)
-        if let problem = report.errors.first {
-            throw PKIError.bad(problem)
-        }
+        try report.requireValid(source: directory)
         guard let material = report.material else {
             throw PKIError.bad("the bundle in \(directory) could not be read")
         }

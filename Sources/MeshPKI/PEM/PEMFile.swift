@@ -68,6 +68,22 @@ public struct PEMFile: Sendable, Hashable {
         return result
     }
 
+    /// The certificates of a file that may also hold private keys, which are skipped (inspection never shows
+    /// keys); throws when there is no certificate.
+    public func certificatesSkippingPrivateKeys() throws(PKIError) -> [Certificate] {
+        let documents = try documents()
+        let blocks = documents.filter { $0.discriminator == "CERTIFICATE" }
+        guard !blocks.isEmpty else {
+            let found = documents.map(\.discriminator).joined(separator: ", ")
+            throw PKIError.bad("no certificates found (the file holds \(found))", file: name)
+        }
+        let skipped = documents.filter { !$0.discriminator.hasSuffix("PRIVATE KEY") && $0.discriminator != "CERTIFICATE" }
+        if let other = skipped.first {
+            throw PKIError.bad("unexpected \(other.discriminator) block; expected certificates", file: name)
+        }
+        return try PEMFile(name: name, text: blocks.map(\.pemString).joined(separator: "\n")).certificates()
+    }
+
     /// The single private key in the file (PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or PKCS#8 `PRIVATE KEY`).
     public func privateKey() throws(PKIError) -> Certificate.PrivateKey {
         let documents = try documents()

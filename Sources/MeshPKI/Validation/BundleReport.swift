@@ -37,13 +37,13 @@ public struct BundleMaterial: Sendable {
     /// The number of CRLs in `ca-crl.pem`, when present.
     public var crlCount: Int?
 
-    /// Every distinct certificate of the bundle with the file it came from, signing certificate first.
-    public var labelledCertificates: [(file: String, certificate: Certificate)] {
+    /// Every distinct certificate of the bundle with its role (signing, intermediate, root), signing first.
+    public var labelledCertificates: [(role: String, certificate: Certificate)] {
         var seen = Set<Certificate>()
         var result: [(String, Certificate)] = []
-        for (file, certificate) in [("signing", signingCertificate)] + chain.map({ ("chain", $0) }) + roots.map({ ("root", $0) })
-        where seen.insert(certificate).inserted {
-            result.append((file, certificate))
+        for certificate in [signingCertificate] + chain + roots where seen.insert(certificate).inserted {
+            let role = certificate == signingCertificate ? "signing" : roots.contains(certificate) ? "root" : "intermediate"
+            result.append((role, certificate))
         }
         return result
     }
