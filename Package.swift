@@ -62,8 +62,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "MeshPKI",
+            dependencies: [
+                "MeshCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
             name: "MeshCLI",
-            dependencies: ["MeshCore", "MeshKube", "MeshManifest", "MeshPolicy", "MeshControlPlane", "MeshProxy"]),
+            dependencies: [
+                "MeshCore", "MeshKube", "MeshManifest", "MeshPolicy", "MeshPKI", "MeshControlPlane", "MeshProxy",
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
@@ -72,6 +86,7 @@ let package = Package(
         .testTarget(name: "MeshPolicyTests", dependencies: ["MeshPolicy"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube", "MeshTestSupport"]),
         .testTarget(name: "MeshManifestTests", dependencies: ["MeshManifest"]),
+        .testTarget(name: "MeshPKITests", dependencies: ["MeshPKI"]),
         .testTarget(
             name: "MeshProxyTests",
             dependencies: [

@@ -3,9 +3,10 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'inject kube-inject uninject proxy version kubeconfig local describe authz validate completion help' ;;
+        '') echo 'inject kube-inject uninject proxy version kubeconfig pki local describe authz validate completion help' ;;
         'proxy') echo 'run' ;;
         'kubeconfig') echo 'contexts view' ;;
+        'pki') echo 'root-ca intermediate-ca plug-ca issue inspect verify' ;;
         'local') echo 'up down status logs' ;;
         'describe') echo 'node pod' ;;
         'authz') echo 'check list' ;;
@@ -23,6 +24,13 @@ __meshctl_flags() {
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig view') echo '--minify --raw -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki root-ca') echo '--out --key-type --key-size --days --org --cn --force -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki intermediate-ca') echo '--root --cluster --out --days --key-type --key-size --force -o --output --kubeconfig --context --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki plug-ca') echo '--cert-dir --generate --cluster --root --out --dry-run --force --allow-root-change --restart --timeout --show-key -o --output --kubeconfig --context --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki issue') echo '--ca --spiffe --ttl --out --key-type --key-size --force -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki inspect') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'pki verify') echo '--root --chain -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'local') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'local up') echo '--data-dir --port --listen --foreground --timeout --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'local down') echo '--data-dir --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -51,6 +59,13 @@ __meshctl_value_flags() {
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig view') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki root-ca') echo '--out --key-type --key-size --days --org --cn -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki intermediate-ca') echo '--root --cluster --out --days --key-type --key-size -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki plug-ca') echo '--cert-dir --cluster --root --out --timeout -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki issue') echo '--ca --spiffe --ttl --out --key-type --key-size -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki inspect') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'pki verify') echo '--root --chain -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'local') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'local up') echo '--data-dir --port --listen --timeout --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'local down') echo '--data-dir --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
@@ -154,6 +169,72 @@ __meshctl_flag_value() {
         'kubeconfig view|-n'|'kubeconfig view|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'kubeconfig view|-i'|'kubeconfig view|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'kubeconfig view|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'pki|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki|-n'|'pki|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki|-i'|'pki|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki root-ca|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki root-ca|--key-type') COMPREPLY=($(compgen -W 'rsa ecdsa' -- "$3")) ;;
+        'pki root-ca|-o'|'pki root-ca|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki root-ca|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki root-ca|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki root-ca|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'pki root-ca|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki root-ca|-n'|'pki root-ca|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki root-ca|-i'|'pki root-ca|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki root-ca|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki intermediate-ca|--root') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki intermediate-ca|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki intermediate-ca|--key-type') COMPREPLY=($(compgen -W 'rsa ecdsa' -- "$3")) ;;
+        'pki intermediate-ca|-o'|'pki intermediate-ca|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki intermediate-ca|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki intermediate-ca|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki intermediate-ca|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki intermediate-ca|-n'|'pki intermediate-ca|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki intermediate-ca|-i'|'pki intermediate-ca|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki intermediate-ca|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki plug-ca|--cert-dir') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki plug-ca|--root') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki plug-ca|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki plug-ca|-o'|'pki plug-ca|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki plug-ca|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki plug-ca|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki plug-ca|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki plug-ca|-n'|'pki plug-ca|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki plug-ca|-i'|'pki plug-ca|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki plug-ca|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki issue|--ca') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki issue|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki issue|--key-type') COMPREPLY=($(compgen -W 'rsa ecdsa' -- "$3")) ;;
+        'pki issue|-o'|'pki issue|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki issue|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki issue|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki issue|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'pki issue|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki issue|-n'|'pki issue|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki issue|-i'|'pki issue|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki issue|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki inspect|-o'|'pki inspect|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki inspect|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki inspect|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki inspect|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'pki inspect|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki inspect|-n'|'pki inspect|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki inspect|-i'|'pki inspect|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki inspect|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki verify|--root') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'pki verify|--chain') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'pki verify|-o'|'pki verify|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki verify|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki verify|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'pki verify|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'pki verify|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'pki verify|-n'|'pki verify|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki verify|-i'|'pki verify|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'pki verify|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'local|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'local|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
         'local|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
@@ -271,6 +352,14 @@ __meshctl_flag_value() {
 # $1: command path, $2: index of the argument, $3: word to complete
 __meshctl_argument() {
     case "$1" in
+        'pki inspect')
+            case "$2" in
+                0) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+            esac ;;
+        'pki verify')
+            case "$2" in
+                0) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+            esac ;;
         'describe node')
             case "$2" in
                 0) COMPREPLY=($(compgen -W "$(__meshctl_callback nodes)" -- "$3")) ;;

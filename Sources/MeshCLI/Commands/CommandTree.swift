@@ -23,6 +23,7 @@ enum CommandTree {
             ProxyCommand.spec,
             VersionCommand.spec,
             KubeconfigCommand.spec,
+            PKICommand.spec,
             LocalCommand.spec,
             DescribeCommand.spec,
             AuthzCommand.spec,

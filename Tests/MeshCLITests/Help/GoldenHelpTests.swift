@@ -5,13 +5,11 @@ import Testing
 @Suite struct GoldenHelpTests {
     static let paths = CommandPath.allVisible(from: Meshctl.root)
 
-    static func goldenName(_ path: CommandPath) -> String {
-        path.commands.map(\.name).joined(separator: "-")
-    }
-
-    @Test(arguments: paths.map(goldenName))
-    func helpMatchesGolden(name: String) async throws {
-        let words = name.split(separator: "-").dropFirst().map(String.init)
+    /// The command words after `meshctl` (command names may contain hyphens, so they are passed as words).
+    @Test(arguments: paths.map { $0.commands.dropFirst().map(\.name).joined(separator: " ") })
+    func helpMatchesGolden(line: String) async throws {
+        let words = line.split(separator: " ").map(String.init)
+        let name = (["meshctl"] + words).joined(separator: "-")
         let viaFlag = await InProcess.run(words + ["--help"])
         #expect(viaFlag.code == .ok)
         #expect(viaFlag.standardError.isEmpty)
