@@ -3,7 +3,8 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'version completion help' ;;
+        '') echo 'version pki completion help' ;;
+        'pki') echo 'root-ca intermediate-ca plug-ca issue inspect verify' ;;
     esac
 }
 
@@ -11,6 +12,13 @@ __meshctl_flags() {
     case "$1" in
         '') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
         'version') echo '--client -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki root-ca') echo '--out --key-type --key-size --days --org --cn --force -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki intermediate-ca') echo '--root --cluster --out --days --key-type --key-size --force -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki plug-ca') echo '--cert-dir --generate --cluster --root --out --dry-run --force --allow-root-change --restart --timeout --show-key -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki issue') echo '--ca --spiffe --ttl --out --key-type --key-size --force -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki inspect') echo '-o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
+        'pki verify') echo '--root --chain -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
         'completion') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
         'help') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --color -v --verbose --request-timeout -h --help' ;;
     esac
@@ -20,6 +28,13 @@ __meshctl_value_flags() {
     case "$1" in
         '') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
         'version') echo '-o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki root-ca') echo '--out --key-type --key-size --days --org --cn -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki intermediate-ca') echo '--root --cluster --out --days --key-type --key-size -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki plug-ca') echo '--cert-dir --cluster --root --out --timeout -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki issue') echo '--ca --spiffe --ttl --out --key-type --key-size -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki inspect') echo '-o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
+        'pki verify') echo '--root --chain -o --output --kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
         'completion') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
         'help') echo '--kubeconfig --context -n --namespace -i --mesh-namespace --istioNamespace --color --request-timeout' ;;
     esac
@@ -33,6 +48,39 @@ __meshctl_flag_value() {
         'version|-o'|'version|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
         'version|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'version|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki root-ca|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki root-ca|--key-type') COMPREPLY=($(compgen -W 'rsa ecdsa' -- "$3")) ;;
+        'pki root-ca|-o'|'pki root-ca|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki root-ca|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki root-ca|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki intermediate-ca|--root') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki intermediate-ca|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki intermediate-ca|--key-type') COMPREPLY=($(compgen -W 'rsa ecdsa' -- "$3")) ;;
+        'pki intermediate-ca|-o'|'pki intermediate-ca|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki intermediate-ca|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki intermediate-ca|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki plug-ca|--cert-dir') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki plug-ca|--root') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki plug-ca|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki plug-ca|-o'|'pki plug-ca|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki plug-ca|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki plug-ca|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki issue|--ca') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki issue|--out') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$3")) ;;
+        'pki issue|--key-type') COMPREPLY=($(compgen -W 'rsa ecdsa' -- "$3")) ;;
+        'pki issue|-o'|'pki issue|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki issue|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki issue|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki inspect|-o'|'pki inspect|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki inspect|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki inspect|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'pki verify|--root') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'pki verify|--chain') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
+        'pki verify|-o'|'pki verify|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'pki verify|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'pki verify|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'completion|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'completion|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'help|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
@@ -43,6 +91,14 @@ __meshctl_flag_value() {
 # $1: command path, $2: index of the argument, $3: word to complete
 __meshctl_argument() {
     case "$1" in
+        'pki inspect')
+            case "$2" in
+                0) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+            esac ;;
+        'pki verify')
+            case "$2" in
+                0) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+            esac ;;
         'completion')
             case "$2" in
                 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$3")) ;;

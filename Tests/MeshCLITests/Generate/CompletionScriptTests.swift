@@ -39,7 +39,7 @@ import Testing
 
     @Test(.enabled(if: hasBashCompletion, "bash-completion is not installed (apt-get install bash-completion)"),
           arguments: [
-            ("meshctl ", ["completion", "help", "version"]),
+            ("meshctl ", ["completion", "help", "pki", "version"]),
             ("meshctl ver", ["version"]),
             ("meshctl version --o", ["--output"]),
             ("meshctl version -o ", ["json", "yaml"]),
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func callbackListsSubcommandsForHelp() async {
-        #expect(await InProcess.run(["__complete", "commands"]).standardOutput == "version\ncompletion\nhelp\n")
+        #expect(await InProcess.run(["__complete", "commands"]).standardOutput == "version\npki\ncompletion\nhelp\n")
         #expect(await InProcess.run(["__complete", "commands", "version"]).standardOutput == "")
         #expect(await InProcess.run(["__complete", "commands", "nope"]).standardOutput == "")
     }
