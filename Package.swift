@@ -42,6 +42,8 @@ let package = Package(
             dependencies: ["MeshCore", "MeshKube", "MeshPKI", .product(name: "X509", package: "swift-certificates")]
         ),
         .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
+        // Benchmark driver for bench/pki.sh (not shipped).
+        .executableTarget(name: "pki-bench", dependencies: ["MeshPKI"], path: "bench/PKIBench"),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshKubeTests", dependencies: ["MeshKube"], exclude: ["Fixtures"]),
