@@ -121,6 +121,13 @@ import Testing
         #expect(data["ca-key.pem"].flatMap { Data(base64Encoded: $0) } == Data(key.utf8))
         #expect(secret["type"] as? String == "Opaque")
 
+        let inspect = await InProcess.run(["pki", "inspect", "secret/cacerts", "--kubeconfig", server.kubeconfig, "-o", "json"])
+        #expect(inspect.code == .ok, "\(inspect.standardError)")
+        let inspected = try JSON.parse(inspect.standardOutput)
+        #expect(inspected["certificates"]?[0]?["role"]?.stringValue == "ca-cert.pem #1")
+        #expect(inspected["notes"] == ["ca-key.pem: private key (not shown)"])
+        #expect(!inspect.standardOutput.contains("PRIVATE KEY"))
+
         let again = await InProcess.run(base)
         #expect(again.code == .ok)
         #expect(again.standardOutput.hasPrefix("Secret istio-system/cacerts unchanged"))
