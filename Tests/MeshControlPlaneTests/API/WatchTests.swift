@@ -17,11 +17,12 @@ import Testing
         ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name)], "data": ["k": "v"]]
     }
 
-    /// Collects events until `count` non-bookmark events arrived or 10 seconds passed.
+    /// Collects events until `count` non-bookmark events arrived or 30 seconds passed (generous: on a loaded
+    /// two-core machine the watch's own connection can take seconds to open).
     func collect(_ watch: KubeWatch, count: Int) async throws -> [WatchEvent] {
         var events: [WatchEvent] = []
-        let deadline = Date().addingTimeInterval(10)
-        let timer = Task { try await Task.sleep(for: .seconds(10)); watch.stop() }
+        let deadline = Date().addingTimeInterval(30)
+        let timer = Task { try await Task.sleep(for: .seconds(30)); watch.stop() }
         defer { timer.cancel(); watch.stop() }
         for try await event in watch.events {
             if event.type != .bookmark { events.append(event) }
