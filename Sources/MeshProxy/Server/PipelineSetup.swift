@@ -22,7 +22,7 @@ enum PipelineSetup {
         case .plaintext: try setUp(channel, tls: nil)
         case .tls(let tls): try setUp(channel, tls: tls)
         case .permissive(let tls):
-            let detector = TLSDetector { context, isTLS in try setUp(context.channel, tls: isTLS ? tls : nil) }
+            let detector = TLSDetector.handler { context, isTLS in try setUp(context.channel, tls: isTLS ? tls : nil) }
             try channel.pipeline.syncOperations.addHandler(detector)
         }
     }
@@ -70,7 +70,7 @@ enum PipelineSetup {
 
     /// A plaintext HTTP listener's child: sniff for the HTTP/2 preface, else HTTP/1.1.
     static func plaintextHTTP(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime) throws {
-        let sniffer = ProtocolSniffer { context, verdict in
+        let sniffer = ProtocolSniffer.handler { context, verdict in
             if verdict == .http2 {
                 try addHTTP2(context.channel, runtime: runtime, listener: listener)
             } else {
