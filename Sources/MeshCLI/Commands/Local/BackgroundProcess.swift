@@ -15,6 +15,11 @@ enum BackgroundProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else this process has open may leak into the daemon: an inherited pipe would keep a caller
+        // such as `out=$(meshctl local up)` waiting for the daemon to exit.
+        for descriptor in inheritedDescriptors() {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -36,6 +41,12 @@ enum BackgroundProcess {
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw LocalModeError("cannot start \(executable): \(String(cString: strerror(rc)))") }
         return pid
+    }
+
+    /// This process's open file descriptors above standard error.
+    static func inheritedDescriptors() -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.compactMap { Int32($0) }.filter { $0 > 2 && fcntl($0, F_GETFD) >= 0 }.sorted()
     }
 
     /// Whether `pid` is alive (a zombie child is reaped and counts as gone).
