@@ -1,5 +1,8 @@
 /// `meshctl describe`: the mesh's view of nodes and pods, on any cluster.
 enum DescribeCommand {
+    /// `-o table|json|yaml`, shared by `describe node` and `describe pod`.
+    static let output = OutputFormat.option([.table, .json, .yaml])
+
     static let spec: CommandSpec = CommandSpec(
         name: "describe",
         abstract: "Describe nodes and pods from the mesh's point of view",

@@ -3,7 +3,8 @@ import MeshKube
 
 /// `meshctl describe node NAME|IP`.
 enum DescribeNodeCommand {
-    static let output = OutputFormat.option([.table, .json, .yaml])
+    /// The same `-o table|json|yaml` for every describe command.
+    static let output = DescribeCommand.output
 
     static let spec: CommandSpec = CommandSpec(
         name: "node",
@@ -22,9 +23,6 @@ enum DescribeNodeCommand {
         options: [output],
         arguments: [ArgumentSpec("NODE", help: "Node name or IP address", completion: .dynamic(.nodes))],
         run: { invocation, context in
-            guard invocation.arguments.count == 1 else {
-                throw UsageError("describe node takes exactly one node name or IP", at: invocation.path)
-            }
             let globals = GlobalOptions(invocation.options)
             let client = try ClusterAccess(invocation, context: context).client(context)
             let node = try find(client, invocation.arguments[0])

@@ -3,7 +3,8 @@ import MeshKube
 
 /// `meshctl describe pod NAME[.NAMESPACE]`.
 enum DescribePodCommand {
-    static let output = OutputFormat.option([.table, .json, .yaml])
+    /// The same `-o table|json|yaml` for every describe command.
+    static let output = DescribeCommand.output
 
     static let spec: CommandSpec = CommandSpec(
         name: "pod",
@@ -21,9 +22,6 @@ enum DescribePodCommand {
         options: [output],
         arguments: [ArgumentSpec("POD", help: "[pod/]NAME[.NAMESPACE]", completion: .dynamic(.pods))],
         run: { invocation, context in
-            guard invocation.arguments.count == 1 else {
-                throw UsageError("describe pod takes exactly one pod", at: invocation.path)
-            }
             let globals = GlobalOptions(invocation.options)
             let client = try ClusterAccess(invocation, context: context).client(context)
             var name = invocation.arguments[0]
