@@ -8,11 +8,12 @@ final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let runtime: ProxyRuntime
+    /// Pages show the newest config and counters.
+    let server: ProxyServer
     private var head: HTTPRequestHead?
 
-    init(runtime: ProxyRuntime) {
-        self.runtime = runtime
+    init(server: ProxyServer) {
+        self.server = server
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -22,7 +23,7 @@ final class AdminHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            let (status, type, body) = AdminPages.render(path: head.uri, method: head.method, runtime: runtime)
+            let (status, type, body) = AdminPages.render(path: head.uri, method: head.method, runtime: server.runtime)
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: type)
             headers.add(name: "content-length", value: String(body.utf8.count))

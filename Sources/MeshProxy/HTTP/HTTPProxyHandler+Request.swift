@@ -19,7 +19,8 @@ extension HTTPProxyHandler {
         let isUpgrade = Self.isUpgradeRequest(head) && !isHTTP2
         // The HTTP/1 decoder stops parsing after an upgrade request: unless the upgrade is accepted (and the
         // connection becomes a splice), it can't carry another request, so any other answer closes it.
-        let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade)
+        let followsConfig = adoptLatestConfig()
+        let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade && followsConfig)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 
         // Header limits (Envoy's max_request_headers_kb / max_headers_count): 431, closed, never forwarded.

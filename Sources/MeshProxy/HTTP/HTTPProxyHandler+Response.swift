@@ -109,7 +109,7 @@ extension HTTPProxyHandler {
         runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
         if runtime.config.accessLog { AccessLog.write(exchange, status: status, micros: micros, client: clientAddress) }
         lastActivity = NIODeadline.now()
-        if exchange.keepAlive && !loop.draining {
+        if exchange.keepAlive && !loop.draining && adoptLatestConfig() {
             context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
             if readPending {
                 readPending = false

@@ -9,9 +9,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let runtime: ProxyRuntime
-    let listener: ListenerRuntime
-    let loop: LoopState
+    /// The config this connection runs under; a reload moves it to the newer one between requests.
+    private(set) var runtime: ProxyRuntime
+    private(set) var listener: ListenerRuntime
+    private(set) var loop: LoopState
     let isHTTP2: Bool
     var context: ChannelHandlerContext?
     var exchange: Exchange?
@@ -98,6 +99,35 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
         } else {
             exchange?.keepAlive = false
+        }
+    }
+
+    // MARK: Config reload
+
+    /// Moves this connection to the newest config when a reload replaced its own. Returns false when it can't
+    /// follow (its listener is gone, or now speaks another transport): the connection must close after the
+    /// current request, as Envoy drains the connections of a listener that changed.
+    func adoptLatestConfig() -> Bool {
+        guard runtime.isSuperseded, let context else { return true }
+        let latest = runtime.latest
+        guard let next = latest.listener(named: listener.config.name), next.canServeConnections(of: listener) else {
+            return false
+        }
+        if !isHTTP2 { loop.unregister(self) }
+        runtime = latest
+        listener = next
+        loop = latest.loopState(for: context.eventLoop)
+        if !isHTTP2 { loop.register(self) }
+        return true
+    }
+
+    /// A reload replaced the config (called on this loop): an idle connection moves over now, or closes if it
+    /// can't; a busy one moves when its request ends.
+    func configReplaced() {
+        guard exchange == nil, !closing, !upgraded, let context else { return }
+        if !adoptLatestConfig() && !isHTTP2 {
+            closing = true
+            context.close(promise: nil)
         }
     }
 

@@ -45,6 +45,16 @@ final class ListenerRuntime: Sendable {
         self.scheme = tlsContext == nil ? "http" : "https"
     }
 
+    /// Whether connections accepted by `other` (an older config's listener of the same name) can go on under
+    /// this one: same protocol and the same kind of transport security.
+    func canServeConnections(of other: ListenerRuntime) -> Bool {
+        guard config.protocol == other.config.protocol else { return false }
+        switch (transport, other.transport) {
+        case (.plaintext, .plaintext), (.tls, .tls), (.permissive, .permissive): return true
+        default: return false
+        }
+    }
+
     /// What to do with a request: the route rule that applies (if any) and the cluster chosen.
     func resolve(_ head: HTTPRequestHead, roll: UInt64) -> RouteDecision {
         if routes.virtualHosts.isEmpty {

@@ -13,6 +13,8 @@ final class LoopState: @unchecked Sendable {
     private var random: SplitMix64
     /// Whether the proxy is draining (set on shutdown).
     private(set) var draining = false
+    /// Whether a config reload replaced the runtime this state belongs to: connections are no longer pooled.
+    private(set) var retired = false
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -38,6 +40,10 @@ final class LoopState: @unchecked Sendable {
     func release(_ connection: UpstreamConnection) {
         if let waiter = popWaiter(for: connection.cluster) {
             waiter.connectionAvailable(connection)
+            return
+        }
+        if retired {
+            connection.close()
             return
         }
         connection.isIdle = true
@@ -77,6 +83,15 @@ final class LoopState: @unchecked Sendable {
 
     func register(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = handler }
     func unregister(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = nil }
+
+    /// A reload replaced this state's runtime: pooled connections close, and the downstream connections
+    /// between requests move to the new config (busy ones move when their request ends).
+    func retire() {
+        retired = true
+        for stack in idle.values { for connection in stack { connection.close() } }
+        idle.removeAll()
+        for handler in Array(downstream.values) { handler.configReplaced() }
+    }
 
     /// Starts draining: idle downstream connections close now, busy ones after their response.
     func drain() {

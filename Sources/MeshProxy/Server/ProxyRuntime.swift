@@ -2,21 +2,27 @@ import MeshPolicy
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// Everything the handlers share while the proxy runs: the config, clusters, listeners, stats and the
-/// per-event-loop state. Built once at start-up.
+/// per-event-loop state. Built at start-up and again for each config reload; a reload leaves the old runtime
+/// pointing at its successor, and connections move over between requests.
 final class ProxyRuntime: Sendable {
     let config: ProxyConfig
     let stats: ProxyStats
     let clusters: [String: ClusterRuntime]
     let listeners: [ListenerRuntime]
     private let loops: [ObjectIdentifier: LoopState]
-    let startedAt = NIODeadline.now()
+    let startedAt: NIODeadline
+    private let successor = Mutex<ProxyRuntime?>(nil)
+    private let superseded = Atomic<Bool>(false)
 
-    init(config: ProxyConfig, group: any EventLoopGroup) throws {
+    /// `previous` is the runtime a reload replaces: the counters and the start time carry over.
+    init(config: ProxyConfig, group: any EventLoopGroup, previous: ProxyRuntime? = nil) throws {
         self.config = config
-        let stats = ProxyStats()
+        let stats = previous?.stats ?? ProxyStats()
         self.stats = stats
+        self.startedAt = previous?.startedAt ?? .now()
         var nextEndpointID = 0
         var clusters: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {
@@ -98,6 +104,31 @@ final class ProxyRuntime: Sendable {
 
     /// Every loop's state.
     var allLoops: [LoopState] { Array(loops.values) }
+
+    /// The listener called `name`, if this config has one.
+    func listener(named name: String) -> ListenerRuntime? {
+        listeners.first { $0.config.name == name }
+    }
+
+    /// Whether a reload replaced this runtime (cheap: checked at the start of every request).
+    var isSuperseded: Bool { superseded.load(ordering: .acquiring) }
+
+    /// The newest runtime: this one, or the end of the chain of reloads that replaced it.
+    var latest: ProxyRuntime {
+        var current = self
+        while let next = current.successor.withLock({ $0 }) { current = next }
+        return current
+    }
+
+    /// A reload replaced this runtime by `next`: idle pooled connections close, and every downstream
+    /// connection moves to `next` (or closes, if its listener went away) once it has no request in flight.
+    func supersede(by next: ProxyRuntime) {
+        successor.withLock { $0 = next }
+        superseded.store(true, ordering: .releasing)
+        for state in loops.values {
+            state.eventLoop.execute { state.retire() }
+        }
+    }
 
     /// Requests in flight across all loops.
     var activeRequests: Int { stats.downstreamRqActive.load(ordering: .relaxed) }

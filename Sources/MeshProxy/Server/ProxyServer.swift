@@ -8,84 +8,141 @@ import NIOPosix
 import Synchronization
 
 /// The proxy process: an event loop group (one loop per thread), the listeners of a `ProxyConfig`, the admin
-/// listener, and graceful shutdown (stop accepting, drain in-flight requests within a bound, close).
+/// listener, config reloads, and graceful shutdown (stop accepting, drain in-flight requests within a bound,
+/// close).
 public final class ProxyServer: Sendable {
-    /// The configuration it runs.
-    public let config: ProxyConfig
     let group: MultiThreadedEventLoopGroup
-    let runtime: ProxyRuntime
-    private let channels = Mutex<[any Channel]>([])
-    private let boundPorts = Mutex<[String: Int]>([:])
+    private let current: Mutex<ProxyRuntime>
+    /// The listening sockets by listener name (`admin` for the admin listener).
+    private let sockets = Mutex<[String: ListeningSocket]>([:])
+    /// Reloads run one at a time.
+    private let reloading = Mutex(false)
 
     /// Prepares the proxy: resolves endpoints, loads certificates and keys. Throws `ProxyError` on bad config.
     public init(config: ProxyConfig, threads: Int = 1) throws {
-        self.config = config
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.group = group
         do {
-            self.runtime = try ProxyRuntime(config: config, group: group)
+            self.current = Mutex(try ProxyRuntime(config: config, group: group))
         } catch {
             try? group.syncShutdownGracefully()
             throw error
         }
     }
 
+    /// The runtime new connections and requests use.
+    var runtime: ProxyRuntime { current.withLock { $0 } }
+
+    /// The configuration it runs (the newest one after reloads).
+    public var config: ProxyConfig { runtime.config }
+
     /// Binds every listener (and the admin listener). Ports of 0 are chosen by the system: see `ports`.
     public func start() async throws {
+        let runtime = self.runtime
         for listener in runtime.listeners {
-            let channel = try await bind(listener)
-            remember(channel, name: listener.config.name)
+            let socket = try await bind(listener.config)
+            sockets.withLock { $0[listener.config.name] = socket }
         }
-        if let admin = config.admin {
-            let runtime = self.runtime
+        if let admin = runtime.config.admin {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { channel in
+                .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(AdminHandler(runtime: runtime))
+                        try channel.pipeline.syncOperations.addHandler(AdminHandler(server: self))
                     }
                 }
                 .bind(host: admin.host, port: admin.port).get()
-            remember(channel, name: "admin")
+            sockets.withLock { $0["admin"] = ListeningSocket(address: admin, channel: channel, name: NameBox("admin")) }
         }
     }
 
     /// The bound port of each listener by name (`admin` for the admin listener).
-    public var ports: [String: Int] { boundPorts.withLock { $0 } }
-
-    private func remember(_ channel: any Channel, name: String) {
-        channels.withLock { $0.append(channel) }
-        if let port = channel.localAddress?.port { boundPorts.withLock { $0[name] = port } }
+    public var ports: [String: Int] {
+        sockets.withLock { sockets in sockets.compactMapValues { $0.channel.localAddress?.port } }
     }
 
-    private func bind(_ listener: ListenerRuntime) async throws -> any Channel {
-        let runtime = self.runtime
-        let isTCP = listener.config.protocol == .tcp
+    /// Replaces the running config by `config` without dropping connections: new connections and requests
+    /// use it at once; a connection moves over between requests (TCP connections keep the config they began
+    /// with until they close). Listeners whose address is unchanged keep their socket; new ones are bound and
+    /// removed ones closed. When anything fails (invalid config, a port that can't be bound) the old config
+    /// keeps running and the error is thrown.
+    public func reload(_ config: ProxyConfig) async throws {
+        let claimed = reloading.withLock { busy in
+            defer { busy = true }
+            return !busy
+        }
+        guard claimed else { throw ProxyError(.startup, "a reload is already in progress") }
+        defer { reloading.withLock { $0 = false } }
+        let old = runtime
+        let next: ProxyRuntime
+        do {
+            next = try ProxyRuntime(config: config, group: group, previous: old)
+        } catch {
+            old.stats.configReloadRejected.add(1, ordering: .relaxed)
+            throw error
+        }
+        let plan = ListenerPlan(old: sockets.withLock { $0 }, new: next.listeners.map(\.config))
+        var bound: [String: ListeningSocket] = [:]
+        do {
+            for listener in plan.toBind { bound[listener.name] = try await bind(listener) }
+        } catch {
+            for socket in bound.values { try? await socket.channel.close().get() }
+            old.stats.configReloadRejected.add(1, ordering: .relaxed)
+            throw error
+        }
+        // Renames and the switch happen under the runtime's lock, so a connection accepted meanwhile finds its
+        // listener under the name its socket has in the config it gets.
+        current.withLock { runtime in
+            sockets.withLock { sockets in
+                let moving = plan.renamed.compactMap { move in sockets.removeValue(forKey: move.from).map { ($0, move.to) } }
+                for name in plan.toClose { sockets[name] = nil }
+                for (socket, name) in moving {
+                    socket.name.set(name)
+                    sockets[name] = socket
+                }
+                for (name, socket) in bound { sockets[name] = socket }
+            }
+            runtime = next
+        }
+        old.supersede(by: next)
+        next.stats.configReloadSuccess.add(1, ordering: .relaxed)
+        for socket in plan.closing { try? await socket.channel.close().get() }
+    }
+
+    private func bind(_ listener: ListenerConfig) async throws -> ListeningSocket {
+        let name = NameBox(listener.name)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: isTCP)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // The listener of the newest config: a reload may have changed it since the bind.
+                    let (runtime, listenerName) = self.current.withLock { ($0, name.get()) }
+                    guard let listener = runtime.listener(named: listenerName) else {
+                        throw ProxyError(.startup, "listener \(listenerName) was removed")
+                    }
+                    try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: listener.config.protocol == .tcp)
                     try PipelineSetup.downstream(channel, runtime: runtime, listener: listener)
                 }
             }
         do {
-            return try await bootstrap.bind(host: listener.config.address.host, port: listener.config.address.port).get()
+            let channel = try await bootstrap.bind(host: listener.address.host, port: listener.address.port).get()
+            return ListeningSocket(address: listener.address, channel: channel, name: name)
         } catch {
-            throw ProxyError(.startup, "listener \(listener.config.name): cannot listen on \(listener.config.address): \(error)")
+            throw ProxyError(.startup, "listener \(listener.name): cannot listen on \(listener.address): \(error)")
         }
     }
 
     /// Stops accepting, lets in-flight requests finish (up to `drainTimeout`), then closes everything.
     public func shutdown(drainTimeout: Duration? = nil) async {
-        let listening = channels.withLock { channels in
-            defer { channels.removeAll() }
-            return channels
+        let listening = sockets.withLock { sockets in
+            defer { sockets.removeAll() }
+            return sockets.values
         }
-        for channel in listening { try? await channel.close().get() }
+        for socket in listening { try? await socket.channel.close().get() }
+        let runtime = self.runtime
         for loop in runtime.allLoops {
             try? await loop.eventLoop.submit { loop.drain() }.get()
         }
@@ -96,11 +153,16 @@ public final class ProxyServer: Sendable {
         try? await group.shutdownGracefully()
     }
 
-    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
-    public func runUntilSignalled(onReady: @Sendable () -> Void = {}) async throws {
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully; with a `watcher`, reloads the config
+    /// whenever its files change.
+    public func runUntilSignalled(watching watcher: ConfigWatcher? = nil, onReady: @Sendable () -> Void = {}) async throws {
         try await start()
         onReady()
+        let watching = watcher.map { watcher in
+            Task { await watcher.run(server: self) { StandardError.write($0 + "\n") } }
+        }
         await Self.waitForTerminationSignal()
+        watching?.cancel()
         await shutdown()
     }
 

@@ -22,6 +22,9 @@ final class ProxyStats: Sendable {
     /// Requests and connections AuthorizationPolicy let through / refused (Envoy's RBAC filter stats).
     let rbacAllowed = Atomic<Int>(0)
     let rbacDenied = Atomic<Int>(0)
+    /// Config reloads applied and refused (Envoy's `update_success`/`update_rejected` of a config source).
+    let configReloadSuccess = Atomic<Int>(0)
+    let configReloadRejected = Atomic<Int>(0)
     /// Request duration histogram bucket counts (upper bounds in `durationBucketsMillis`).
     let durationBuckets: [Counter]
 
@@ -64,6 +67,8 @@ final class ProxyStats: Sendable {
             ("downstream_rq_5xx", downstreamRq5xx.load(ordering: .relaxed)),
             ("downstream_rq_bad_request", downstreamRqBadRequest.load(ordering: .relaxed)),
             ("downstream_rq_time_us_total", downstreamRqTimeMicrosTotal.load(ordering: .relaxed)),
+            ("config_reload.update_success", configReloadSuccess.load(ordering: .relaxed)),
+            ("config_reload.update_rejected", configReloadRejected.load(ordering: .relaxed)),
             ("fault.aborts_injected", faultAborts.load(ordering: .relaxed)),
             ("fault.delays_injected", faultDelays.load(ordering: .relaxed)),
             ("no_route", noRoute.load(ordering: .relaxed)),

@@ -98,16 +98,6 @@ struct ShutdownTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "\(output.withLockedValue { $0 })")
     }
-
-    /// Calls `check` every 10 ms until it returns a value or `timeout` passes.
-    private func poll<T>(timeout: Duration, _ check: () async throws -> T?) async throws -> T? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = try await check() { return value }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return nil
-    }
 }
 
 /// An HTTP/1.1 upstream that holds the first request it gets until `release()`, then answers 200 `ok`.

@@ -51,6 +51,11 @@ enum ProxyRunCommand {
             The two combine: with --listen, -f files may hold only Istio resources, which then apply to that
             listener; a destination host that names no ServiceEntry goes to --upstream.
             Invalid configuration fails with exit code 65, naming the resource and the field.
+
+            The -f files are watched: when one changes, the proxy loads them again and switches to the new
+            configuration without dropping connections (a connection moves over between requests; TCP
+            connections keep their configuration until they close). A configuration that fails to load is
+            reported on standard error and the running one stays. The admin address is fixed at start.
             """,
         examples: [
             .init("HTTP/1.1 and h2c on port 8080 to an app on 9080", "meshctl proxy run --listen 127.0.0.1:8080 --upstream 127.0.0.1:9080"),
@@ -71,7 +76,9 @@ enum ProxyRunCommand {
                 throw UsageError("--threads must be between 1 and 256", at: invocation.path)
             }
             let server = try ProxyServer(config: config, threads: threadCount)
-            try await server.runUntilSignalled {
+            let files = invocation.options.strings(filename)
+            let watcher = files.isEmpty ? nil : ConfigWatcher(paths: files) { try resolve(invocation) }
+            try await server.runUntilSignalled(watching: watcher) {
                 let ports = server.ports.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 context.printError("meshctl proxy: listening (\(ports.joined(separator: " "))), \(threadCount) thread(s)")
             }

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reloads the proxy when one of its config files changes: every `interval` it compares each file's identity
+/// (device, inode, size, modification time, so editors that write a new file and rename it over the old are
+/// seen too) with the last one it loaded, then builds the config anew and hands it to `ProxyServer.reload`.
+/// A config that fails to load or apply is reported and the running one stays.
+public struct ConfigWatcher: Sendable {
+    /// The files the config is read from.
+    public let paths: [String]
+    /// How often the files are checked.
+    public let interval: Duration
+    /// Builds the config from the files (the same code that built the first one).
+    public let load: @Sendable () throws -> ProxyConfig
+
+    public init(paths: [String], interval: Duration = .seconds(1), load: @escaping @Sendable () throws -> ProxyConfig) {
+        self.paths = paths
+        self.interval = interval
+        self.load = load
+    }
+
+    /// One file's identity as `stat` reports it; `nil` when the file can't be read (being replaced, removed).
+    struct Fingerprint: Equatable {
+        let device: UInt64
+        let inode: UInt64
+        let size: Int64
+        let seconds: Int
+        let nanoseconds: Int
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            seconds = info.st_mtim.tv_sec
+            nanoseconds = info.st_mtim.tv_nsec
+        }
+    }
+
+    func fingerprints() -> [Fingerprint?] { paths.map { Fingerprint(path: $0) } }
+
+    /// Watches until the task is cancelled; `log` gets one line per reload or refusal.
+    func run(server: ProxyServer, log: @Sendable (String) -> Void) async {
+        var seen = fingerprints()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let now = fingerprints()
+            // A file that is missing for a moment (an editor replacing it) is not a change yet.
+            guard now != seen, !now.contains(where: { $0 == nil }) else { continue }
+            seen = now
+            let refused = "meshctl proxy: config reload refused, the previous config keeps running:"
+            let config: ProxyConfig
+            do {
+                config = try load()
+            } catch {
+                server.runtime.stats.configReloadRejected.add(1, ordering: .relaxed)
+                log("\(refused) \(error)")
+                continue
+            }
+            do {
+                try await server.reload(config)  // counts its own refusals
+                log("meshctl proxy: config reloaded from \(paths.joined(separator: ", "))")
+            } catch {
+                log("\(refused) \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import MeshCore
+import MeshProxy
+import MeshTestSupport
+import NIOConcurrencyHelpers
+import NIOPosix
+import Testing
+
+/// Config reloads: new requests follow the new config on the connections they arrive on, in-flight requests
+/// finish under the old one, listeners come and go, and a bad config leaves the running one in place.
+@Suite("Config reload", .serialized)
+struct ConfigReloadTests {
+    /// A config whose one listener `main` (an ephemeral port) forwards to `upstream`, with an admin listener.
+    static func shorthand(to upstream: TestUpstream) throws -> ProxyConfig {
+        var config = try ConfigLoader.load(
+            documents: [],
+            shorthand: ProxyShorthand(listen: HostPort(host: "127.0.0.1", port: 0), upstream: HostPort(host: "127.0.0.1", port: upstream.port)))
+        config.admin = HostPort(host: "127.0.0.1", port: 0)
+        return config
+    }
+
+    /// A bootstrap with the given listeners (`name: upstream port`), each on an ephemeral port.
+    static func bootstrap(_ listeners: [(String, Int)]) throws -> ProxyConfig {
+        let items = listeners.map { "  - {name: \($0.0), address: \"127.0.0.1:0\", protocol: http, upstream: \"127.0.0.1:\($0.1)\"}" }
+        let yaml = """
+            apiVersion: meshctl.dev/v1alpha1
+            kind: ProxyBootstrap
+            metadata: {name: reload-test}
+            spec:
+              admin: "127.0.0.1:0"
+              listeners:
+            \(items.joined(separator: "\n"))
+            """
+        return try ConfigLoader.load(documents: YAML.parseDocuments(yaml))
+    }
+
+    @Test("after a reload, the next request on an open keep-alive connection follows the new config; the port stays")
+    func keepAliveConnectionFollowsTheNewConfig() async throws {
+        let upstreams = try await Upstreams.start(["old", "new"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let port = proxy.port
+        let connection = try KeepAliveConnection(port: port)
+        #expect(try connection.get("/").headers["x-upstream-id"] == "old")
+
+        try await proxy.server.reload(Self.shorthand(to: upstreams[1]))
+        let after = try connection.get("/")
+        #expect(after.headers["x-upstream-id"] == "new")
+        #expect(after.headers["connection"] == nil, "the connection was not kept open")
+        #expect(proxy.port == port)
+        #expect(try await TestClient.get(port: port, "/", group: proxy.clientGroup).headers.first(name: "x-upstream-id") == "new")
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("config_reload.update_success: 1"))
+        #expect(stats.contains("downstream_cx_active: 1"), "\(stats)")
+    }
+
+    @Test("a config that can't be built is refused: the old one keeps serving and the refusal is counted")
+    func invalidConfigIsRefused() async throws {
+        let upstreams = try await Upstreams.start(["old"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let connection = try KeepAliveConnection(port: proxy.port)
+        #expect(try connection.get("/").headers["x-upstream-id"] == "old")
+
+        var broken = try Self.shorthand(to: upstreams[0])
+        broken.listeners[0].defaultCluster = "no-such-cluster"
+        await #expect(throws: ProxyError.self) { try await proxy.server.reload(broken) }
+
+        // A listener on a port that is taken can't be bound: refused as a whole, nothing half-applied.
+        let blocker = try await ServerBootstrap(group: proxy.clientGroup).bind(host: "127.0.0.1", port: 0).get()
+        defer { blocker.close(promise: nil) }
+        var clash = try Self.shorthand(to: upstreams[0])
+        clash.listeners.append(ListenerConfig(
+            name: "clash", address: HostPort(host: "127.0.0.1", port: blocker.localAddress!.port!), protocol: .http,
+            defaultCluster: clash.listeners[0].defaultCluster))
+        await #expect(throws: ProxyError.self) { try await proxy.server.reload(clash) }
+        #expect(proxy.server.ports["clash"] == nil)
+
+        #expect(try connection.get("/").headers["x-upstream-id"] == "old")
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("config_reload.update_rejected: 2"), "\(stats)")
+        #expect(stats.contains("config_reload.update_success: 0"))
+    }
+
+    @Test("a request in flight during a reload finishes under the old config; the next one uses the new")
+    func inFlightRequestFinishesOnTheOldConfig() async throws {
+        let upstreams = try await Upstreams.start(["old", "new"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let port = proxy.port
+        async let slow = TestClient.get(port: port, "/slow/700", group: proxy.clientGroup)
+        // The upstream counts the request when it has read it, then answers 700 ms later.
+        let arrived = try await poll(timeout: .seconds(10)) { upstreams[0].requests > 0 ? true : nil }
+        try #require(arrived == true, "the request never reached the upstream")
+        try await proxy.server.reload(Self.shorthand(to: upstreams[1]))
+        let response = try await slow
+        #expect(response.status == 200)
+        #expect(response.headers.first(name: "x-upstream-id") == "old")
+        #expect(try await TestClient.get(port: port, "/", group: proxy.clientGroup).headers.first(name: "x-upstream-id") == "new")
+    }
+
+    @Test("listeners added by a reload are bound, removed ones closed along with their idle connections")
+    func listenersComeAndGo() async throws {
+        let upstreams = try await Upstreams.start(["a", "b"])
+        let server = try ProxyServer(config: Self.bootstrap([("first", upstreams[0].port)]))
+        try await server.start()
+        defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); await upstreams.stop() } }
+        let firstPort = try #require(server.ports["first"])
+        let idle = try KeepAliveConnection(port: firstPort)
+        #expect(try idle.get("/").headers["x-upstream-id"] == "a")
+
+        try await server.reload(Self.bootstrap([("second", upstreams[1].port)]))
+        let secondPort = try #require(server.ports["second"])
+        #expect(server.ports["first"] == nil)
+        #expect(server.ports["admin"] != nil, "the admin listener must stay")
+        #expect(idle.closedByPeer(), "the idle connection of the removed listener stayed open")
+        #expect(throws: (any Error).self) { _ = try KeepAliveConnection(port: firstPort) }
+        #expect(try await TestClient.get(port: secondPort, "/", group: upstreams.group).headers.first(name: "x-upstream-id") == "b")
+    }
+
+    @Test("meshctl proxy run reloads when its file changes, and keeps running on a broken edit", .timeLimit(.minutes(1)))
+    func fileChangeReloadsTheRunningProxy() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ShutdownTests.meshctl), "no meshctl next to the tests")
+        let upstreams = try await Upstreams.start(["old", "new"])
+        defer { Task { await upstreams.stop() } }
+        let directory = try TestTools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("proxy.yaml")
+        func write(upstream: Int, port: Int = 0) throws {
+            try """
+                apiVersion: meshctl.dev/v1alpha1
+                kind: ProxyBootstrap
+                metadata: {name: reload-test}
+                spec:
+                  listeners:
+                  - {name: main, address: "127.0.0.1:\(port)", protocol: http, upstream: "127.0.0.1:\(upstream)"}
+                """.write(to: file, atomically: true, encoding: .utf8)
+        }
+        try write(upstream: upstreams[0].port)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ShutdownTests.meshctl)
+        process.arguments = ["proxy", "run", "-f", file.path]
+        let standardError = Pipe()
+        process.standardError = standardError
+        process.standardOutput = FileHandle.nullDevice
+        let output = NIOLockedValueBox("")
+        standardError.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLockedValue { $0 += text }
+        }
+        try process.run()
+        defer {
+            TestTools.stop(process)
+            standardError.fileHandleForReading.readabilityHandler = nil
+        }
+        let port = try #require(
+            try await poll(timeout: .seconds(20)) { () -> Int? in
+                let text = output.withLockedValue { $0 }
+                guard let range = text.range(of: "main=") else { return nil }
+                return Int(text[range.upperBound...].prefix { $0.isNumber })
+            }, "the proxy did not report its port: \(output.withLockedValue { $0 })")
+        let connection = try KeepAliveConnection(port: port)
+        #expect(try connection.get("/").headers["x-upstream-id"] == "old")
+
+        // The same port, written explicitly now that it is known, so the socket is kept across the reload.
+        try write(upstream: upstreams[1].port, port: port)
+        let reloaded = try await poll(timeout: .seconds(20)) { output.withLockedValue { $0.contains("config reloaded") } ? true : nil }
+        try #require(reloaded == true, "no reload reported: \(output.withLockedValue { $0 })")
+        #expect(try connection.get("/").headers["x-upstream-id"] == "new")
+
+        try "kind: [broken".write(to: file, atomically: true, encoding: .utf8)
+        let refused = try await poll(timeout: .seconds(20)) { output.withLockedValue { $0.contains("reload refused") } ? true : nil }
+        try #require(refused == true, "no refusal reported: \(output.withLockedValue { $0 })")
+        #expect(process.isRunning)
+        #expect(try connection.get("/").headers["x-upstream-id"] == "new")
+    }
+}

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One persistent HTTP/1.1 connection to 127.0.0.1 over a blocking socket (reads time out after 10 s), to see
+/// what happens to a connection across proxy events such as a config reload.
+final class KeepAliveConnection {
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private let socket: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket() failed") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw Failure(description: "connect to 127.0.0.1:\(port) failed (errno \(errno))")
+        }
+    }
+
+    deinit { close(socket) }
+
+    /// Sends `GET path` and reads the response (Content-Length framed, as the test upstreams answer).
+    func get(_ path: String) throws -> Response {
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == request.count else {
+            throw Failure(description: "send failed (errno \(errno))")
+        }
+        let headEnd = Array("\r\n\r\n".utf8)
+        while true {
+            if let end = buffer.firstRange(of: headEnd) {
+                let headText = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                var lines = headText.split(separator: "\r\n").map(String.init)
+                let statusLine = lines.removeFirst().split(separator: " ")
+                var headers: [String: String] = [:]
+                for line in lines {
+                    guard let colon = line.firstIndex(of: ":") else { continue }
+                    headers[line[..<colon].lowercased()] = String(line[line.index(after: colon)...].drop { $0 == " " })
+                }
+                let length = Int(headers["content-length"] ?? "0") ?? 0
+                while buffer.count < end.upperBound + length { try fill() }
+                let body = String(decoding: buffer[end.upperBound..<(end.upperBound + length)], as: UTF8.self)
+                buffer.removeFirst(end.upperBound + length)
+                return Response(status: Int(statusLine[1]) ?? 0, headers: headers, body: body)
+            }
+            try fill()
+        }
+    }
+
+    /// Whether the peer closed the connection (reads end of stream within the read timeout).
+    func closedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, 0) == 0
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw Failure(description: count == 0 ? "connection closed by the proxy" : "read failed (errno \(errno))") }
+        buffer += chunk[..<count]
+    }
+}
