@@ -17,6 +17,10 @@ enum BootstrapParser {
             if let value = try limits.duration("connectTimeout") { config.limits.connectTimeout = value }
             if let value = try limits.duration("drainTimeout") { config.limits.drainTimeout = value }
             if let value = try limits.int("retryBufferBytes") { config.limits.retryBufferBytes = value }
+            if let value = try limits.int("maxRequestBodyBytes") {
+                guard value >= 0 else { throw limits.fail("maxRequestBodyBytes", "expected 0 or more bytes") }
+                config.limits.maxRequestBodyBytes = value
+            }
             if let value = try limits.int("maxHeaderBytes") {
                 guard HTTPLimits.headerBytesRange.contains(value) else {
                     throw limits.fail(

@@ -46,9 +46,9 @@ public struct HTTPLimits: Sendable {
     public var maxHeaderCount: Int = 100
     /// What `maxHeaderBytes` may be set to: the HTTP/1.1 parser rejects heads over 80 KiB by itself.
     public static let headerBytesRange = 1024...(80 * 1024)
-    /// Idle keep-alive connections are closed after this long.
+    /// A keep-alive connection is closed after this long without a request.
     public var idleTimeout: Duration = .seconds(300)
-    /// A request head must arrive within this long of the connection becoming idle or opening.
+    /// A new connection must finish its TLS handshake and send its first request head within this long.
     public var headerTimeout: Duration = .seconds(60)
     /// Default upstream connect timeout (Istio `connectTimeout` default 10s).
     public var connectTimeout: Duration = .seconds(10)
@@ -56,6 +56,9 @@ public struct HTTPLimits: Sendable {
     public var drainTimeout: Duration = .seconds(5)
     /// Request bodies up to this size are kept for retries; larger bodies are streamed and not retried.
     public var retryBufferBytes: Int = 64 * 1024
+    /// Largest request body accepted; larger answers 413 and closes (Envoy's buffer filter `max_request_bytes`).
+    /// `nil`, the default, streams bodies of any size, as Envoy does without that filter.
+    public var maxRequestBodyBytes: Int?
 
     public init() {}
 }

@@ -1,23 +1,27 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers malformed HTTP/1.1 with `400 Bad Request` and closes the connection gracefully.
+/// Answers malformed HTTP/1.1 with `400 Bad Request`, and makes every close of the connection a lingering one.
 ///
-/// Closing a socket that still has unread bytes (the rest of a smuggling attempt, say) makes the kernel send a
-/// reset, which can destroy the 400 before the client reads it. So, like Envoy and nginx, this handler writes the
-/// 400, shuts down its sending side, and keeps reading (and discarding) until the client closes or `linger`
-/// passes; only then does it close. When a response is already under way the connection is simply closed.
+/// Closing a socket that still has unread bytes (the rest of a smuggling attempt, a request body nobody will
+/// read after a 431 or 403, a pipelined request) makes the kernel send a reset, which can destroy the last
+/// response before the client reads it. So, like Envoy and nginx, a close asked for by the handlers after it
+/// becomes: shut down the sending side, keep reading (and discarding) until the client closes or `linger`
+/// passes, and only then close. When a response is already under way a 400 can't be written; the connection
+/// is closed the same way.
 final class BadRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
     typealias InboundOut = NIOAny
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// How long the connection stays half-open for the client to read the 400.
+    /// How long the connection stays half-open for the client to read the last response.
     let linger: TimeAmount
     /// A response head went out and its end has not: a 400 can't be written in the middle of it.
     private var responseInFlight = false
+    /// Input is being discarded: the connection was rejected or is lingering before its close.
     private var rejected = false
+    private var lingering = false
 
     init(linger: TimeAmount = .seconds(2)) {
         self.linger = linger
@@ -42,10 +46,12 @@ final class BadRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError, !rejected else {
+        guard error is HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
+        // Input after a rejection, or while lingering before a close, is discarded: its parse errors too.
+        guard !rejected else { return }
         rejected = true
         context.fireErrorCaught(error)  // the proxy handler counts it and abandons any exchange
         guard !responseInFlight else {
@@ -58,13 +64,40 @@ final class BadRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // A head over the parser's own cap gets 431, as an oversized head within it does (see HTTPLimits).
         let status: HTTPResponseStatus = (error as? HTTPParserError) == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        let loop = context.eventLoop
-        let channel = context.channel
-        let linger = self.linger
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            channel.close(mode: .output, promise: nil)
-            loop.scheduleTask(in: linger) { channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [self] _ in
+            lingeringClose(context: context, promise: nil)
         }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode == .all, !lingering, context.channel.isActive else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        lingeringClose(context: context, promise: promise)
+    }
+
+    /// Shuts the sending side, discards input until the client closes (the channel then closes by itself) or
+    /// `linger` passes, then closes. `promise` completes when the connection is closed.
+    private func lingeringClose(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        rejected = true
+        let channel = context.channel
+        if let promise { channel.closeFuture.cascade(to: promise) }
+        guard !lingering else { return }
+        lingering = true
+        let linger = self.linger
+        let shutdown = context.eventLoop.makePromise(of: Void.self)
+        context.close(mode: .output, promise: shutdown)
+        shutdown.futureResult.whenComplete { result in
+            switch result {
+            case .success:
+                let timer = channel.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }
+                channel.closeFuture.whenComplete { _ in timer.cancel() }
+            case .failure:
+                channel.close(promise: nil)
+            }
+        }
+        context.read()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

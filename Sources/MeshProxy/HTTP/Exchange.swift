@@ -22,6 +22,8 @@ struct Exchange {
     /// Body chunks not yet written upstream, or (while `retaining`) every chunk, kept for a retry.
     var buffered: [ByteBuffer] = []
     var bufferedBytes = 0
+    /// Request body bytes received from downstream so far.
+    var receivedBodyBytes = 0
     /// Whether the whole body so far is kept, so the request can be retried.
     var retaining = true
     var requestEnded = false

@@ -14,6 +14,7 @@ extension HTTPProxyHandler {
         stats.downstreamRqTotal.add(1, ordering: .relaxed)
         stats.downstreamRqActive.add(1, ordering: .relaxed)
         generation &+= 1
+        requestsSeen &+= 1
         let start = NIODeadline.now()
         lastActivity = start
         let isUpgrade = Self.isUpgradeRequest(head) && !isHTTP2
@@ -27,6 +28,13 @@ extension HTTPProxyHandler {
         let limits = runtime.config.limits
         if head.headers.count > limits.maxHeaderCount || Self.headSize(head) > limits.maxHeaderBytes {
             localResponse(.requestHeaderFieldsTooLarge, body: "", keepAlive: false, start: start)
+            return
+        }
+        // A declared body over the limit is refused before anything is forwarded (chunked ones as they grow).
+        if let maxBody = limits.maxRequestBodyBytes, let length = head.headers.first(name: "content-length").flatMap(Int.init),
+            length > maxBody
+        {
+            localResponse(.payloadTooLarge, body: "Payload Too Large", keepAlive: false, start: start)
             return
         }
 
@@ -128,6 +136,13 @@ extension HTTPProxyHandler {
     func requestBody(_ buffer: ByteBuffer) {
         guard var exchange else { return }
         runtime.stats.downstreamCxRxBytes.add(buffer.readableBytes, ordering: .relaxed)
+        exchange.receivedBodyBytes += buffer.readableBytes
+        if let maxBody = runtime.config.limits.maxRequestBodyBytes, exchange.receivedBodyBytes > maxBody {
+            // Too much after all (a chunked body): 413 if the response hasn't begun, else the connection resets.
+            self.exchange?.keepAlive = false
+            errorResponse(.payloadTooLarge, body: "Payload Too Large")
+            return
+        }
         if let upstream = exchange.upstream {
             upstream.write(.body(.byteBuffer(buffer)))
             guard exchange.retaining else { return }

@@ -25,6 +25,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var idleTimer: Scheduled<Void>?
     /// Set when the connection was upgraded (websocket) and now splices raw bytes.
     var upgraded = false
+    /// Request heads received on this connection.
+    var requestsSeen = 0
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
 
@@ -185,12 +187,19 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Idle timeout
 
+    /// How long the connection may go without a request: a new one must send its first head within
+    /// `headerTimeout`; between requests a keep-alive connection may idle for `idleTimeout`.
+    private var currentIdleLimit: Duration {
+        let limits = runtime.config.limits
+        return requestsSeen == 0 ? limits.headerTimeout : limits.idleTimeout
+    }
+
     private func scheduleIdleCheck(after delay: Duration) {
         guard let context else { return }
         idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) { [self] in
             idleTimer = nil
             guard let context = self.context, !closing else { return }
-            let timeout = runtime.config.limits.headerTimeout
+            let timeout = currentIdleLimit
             if exchange != nil {
                 scheduleIdleCheck(after: timeout)
                 return

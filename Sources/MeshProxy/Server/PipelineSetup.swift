@@ -18,6 +18,7 @@ enum PipelineSetup {
                 try plaintextHTTP(channel, runtime: runtime, listener: listener)
             }
         }
+        if listener.config.protocol == .http { closeIfNotHTTPInTime(channel, within: runtime.config.limits.headerTimeout) }
         switch listener.transport {
         case .plaintext: try setUp(channel, tls: nil)
         case .tls(let tls): try setUp(channel, tls: tls)
@@ -25,6 +26,19 @@ enum PipelineSetup {
             let detector = TLSDetector.handler { context, isTLS in try setUp(context.channel, tls: isTLS ? tls : nil) }
             try channel.pipeline.syncOperations.addHandler(detector)
         }
+    }
+
+    /// Closes an HTTP connection that hasn't reached HTTP (TLS handshake done, protocol told by its first bytes)
+    /// within `limit`: a client that connects and stays silent must not hold a connection forever. From there,
+    /// the HTTP handlers' own header and idle timeouts apply.
+    static func closeIfNotHTTPInTime(_ channel: any Channel, within limit: Duration) {
+        let check = channel.eventLoop.assumeIsolated().scheduleTask(in: limit.timeAmount) {
+            let sync = channel.pipeline.syncOperations
+            let reachedHTTP = (try? sync.handler(type: HTTPProxyHandler.self)) != nil
+                || (try? sync.handler(type: NIOHTTP2Handler.self)) != nil
+            if !reachedHTTP { channel.close(promise: nil) }
+        }
+        channel.closeFuture.whenComplete { _ in check.cancel() }
     }
 
     /// The HTTP/1.1 server handlers and the proxy handler, appended to the pipeline.

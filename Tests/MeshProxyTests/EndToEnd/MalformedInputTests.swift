@@ -210,3 +210,69 @@ struct UpgradeTests {
         return total
     }
 }
+
+/// Limits that end a connection: request bodies (413), idle and header timeouts, and the lingering close that
+/// lets the client read the last answer.
+@Suite("Body limits, timeouts and lingering close", .serialized)
+struct ConnectionLimitTests {
+    @Test("a body over maxRequestBodyBytes gets 413 and is never forwarded, declared or chunked; smaller ones pass")
+    func bodyLimit() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { $0.limits.maxRequestBodyBytes = 1000 }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let big = String(repeating: "x", count: 1001)
+        let declared = try await TestClient.raw(
+            port: proxy.port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n\(big)", group: proxy.clientGroup)
+        #expect(declared.text.hasPrefix("HTTP/1.1 413"), "\(declared.text.prefix(100).debugDescription)")
+        #expect(declared.closed)
+        let chunk = String(repeating: "y", count: 600)
+        let chunked = try await TestClient.raw(
+            port: proxy.port,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n",
+            group: proxy.clientGroup)
+        #expect(chunked.text.hasPrefix("HTTP/1.1 413"), "\(chunked.text.prefix(100).debugDescription)")
+        #expect(chunked.closed)
+        let fine = try await proxy.get("/echo", method: .POST, body: String(repeating: "z", count: 1000))
+        #expect(fine.status == 200)
+        #expect(fine.body.contains("body=1000"))
+        #expect(upstreams[0].requests == 1, "only the request within the limit may reach the upstream")
+    }
+
+    @Test("after a 431 the proxy stops sending but keeps reading: the client can still write, then sees the close")
+    func lingeringClose() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { $0.limits.maxHeaderBytes = 4096 }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let connection = try KeepAliveConnection(port: proxy.port)
+        let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nx-big: \(String(repeating: "a", count: 5000))\r\n\r\n"
+        #expect(connection.send(Array(head.utf8)))
+        let answer = connection.readToEnd()  // up to the proxy's FIN
+        #expect(answer.hasPrefix("HTTP/1.1 431"), "\(answer.prefix(100).debugDescription)")
+        // The body the proxy will never read: a closed socket would answer it with a reset, failing the second
+        // write; a lingering one takes it in.
+        let body = [UInt8](repeating: 0x62, count: 50_000)
+        let first = connection.send(body)
+        try await Task.sleep(for: .milliseconds(100))
+        let second = connection.send(body)
+        #expect(first && second, "the proxy reset the connection instead of lingering")
+        #expect(upstreams[0].requests == 0)
+    }
+
+    @Test("a new connection must send a head within headerTimeout; a keep-alive one may idle up to idleTimeout")
+    func idleAndHeaderTimeouts() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { config in
+            config.limits.headerTimeout = .milliseconds(200)
+            config.limits.idleTimeout = .seconds(4)
+        }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let silent = try KeepAliveConnection(port: proxy.port)
+        #expect(silent.closedByPeer(), "a connection that never sent a head stayed open")
+
+        let keptAlive = try KeepAliveConnection(port: proxy.port)
+        #expect(try keptAlive.get("/").status == 200)
+        try await Task.sleep(for: .milliseconds(800))  // well past headerTimeout, well within idleTimeout
+        #expect(try keptAlive.get("/").status == 200)
+        #expect(keptAlive.closedByPeer(), "the idle keep-alive connection was not closed after idleTimeout")
+    }
+}

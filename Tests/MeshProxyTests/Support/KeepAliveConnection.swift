@@ -42,8 +42,7 @@ final class KeepAliveConnection {
 
     /// Sends `GET path` and reads the response (Content-Length framed, as the test upstreams answer).
     func get(_ path: String) throws -> Response {
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n".utf8)
-        guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == request.count else {
+        guard send(Array("GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n".utf8)) else {
             throw Failure(description: "send failed (errno \(errno))")
         }
         let headEnd = Array("\r\n\r\n".utf8)
@@ -65,6 +64,18 @@ final class KeepAliveConnection {
             }
             try fill()
         }
+    }
+
+    /// Sends `bytes` as they are; false when the connection refused them (reset, or closed for reading).
+    func send(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
+    /// Everything the peer sends until it closes its side (or the read timeout passes).
+    func readToEnd() -> String {
+        while (try? fill()) != nil {}
+        defer { buffer.removeAll() }
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     /// Whether the peer closed the connection (reads end of stream within the read timeout).
