@@ -11,6 +11,12 @@ enum ConfigDump {
                 "protocol": .string(listener.protocol.rawValue),
             ]
             if let cluster = listener.defaultCluster { item["cluster"] = .string(cluster) }
+            if let gateway = listener.gateway {
+                item["gateways"] = .array(gateway.gateways.sorted().map(Value.string))
+                item["hosts"] = .array(gateway.hosts.map { host in
+                    .string("\(host.namespace ?? "*")/\(host.host)\(host.httpsRedirect ? " (https redirect)" : "")")
+                })
+            }
             if let tls = listener.tls {
                 var value: Value = ["certificate": .string(tls.certificateFile)]
                 if let ca = tls.clientCAFile { value["clientCA"] = .string(ca) }

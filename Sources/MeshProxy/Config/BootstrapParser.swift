@@ -89,8 +89,29 @@ enum BootstrapParser {
                 name: name, address: address, protocol: kind, tls: serverTLS, defaultCluster: cluster, direction: direction,
                 targetPort: targetPort))
         }
-        guard !config.listeners.isEmpty else { throw spec.fail("listeners", "at least one listener is required") }
+        if let gateway = try spec.child("gateway") { try applyGateway(gateway, to: &config) }
+        // A gateway's listeners may all come from Gateway resources.
+        guard !config.listeners.isEmpty || config.role == "gateway" else {
+            throw spec.fail("listeners", "at least one listener is required")
+        }
         return identity
+    }
+
+    /// `spec.gateway`: where Gateway servers bind (`bind`, `ports` mapping server ports to bound ones) and the
+    /// certificates their `credentialName`s refer to (`credentials`).
+    static func applyGateway(_ gateway: FieldReader, to config: inout ProxyConfig) throws(ProxyError) {
+        if let bind = try gateway.string("bind") { config.gateway.bindHost = bind }
+        for (key, value) in try gateway.stringMap("ports") {
+            guard let from = Int(key), (1...65535).contains(from), let to = Int(value), (0...65535).contains(to) else {
+                throw gateway.fail("ports", "expected server port: bound port (\(key): \(value))")
+            }
+            config.gateway.portMap[from] = to
+        }
+        for credential in try gateway.children("credentials") {
+            config.gateway.credentials[try credential.requiredString("name")] = ServerTLSConfig(
+                certificateFile: try credential.requiredString("certificate"), keyFile: try credential.requiredString("key"),
+                clientCAFile: try credential.string("ca"))
+        }
     }
 
     static func upstreamTLS(_ tls: FieldReader) throws(ProxyError) -> UpstreamTLSConfig {

@@ -10,6 +10,7 @@ public enum ConfigLoader {
         var serviceEntries: [(String, FieldReader)] = []
         var destinationRules: [(String, FieldReader)] = []
         var virtualServices: [(String, FieldReader)] = []
+        var gateways: [GatewayParser.Document] = []
         var sawBootstrap = false
         var identity: UpstreamTLSConfig?
         for (index, document) in documents.enumerated() where !document.isNull {
@@ -30,7 +31,8 @@ public enum ConfigLoader {
             case "VirtualService": virtualServices.append((namespace ?? "default", spec))
             case "PeerAuthentication", "AuthorizationPolicy":
                 try SecurityParser.apply(document, label: label, to: &config.security)
-            case "Gateway", "Sidecar", "RequestAuthentication":
+            case "Gateway": gateways.append(.init(namespace: namespace ?? "default", name: name, spec: spec))
+            case "Sidecar", "RequestAuthentication":
                 continue  // accepted; enforced in later parts
             default:
                 throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, PeerAuthentication, AuthorizationPolicy)")
@@ -47,6 +49,10 @@ public enum ConfigLoader {
         }
         for (namespace, spec) in virtualServices {
             try VirtualServiceParser.apply(spec, namespace: namespace, to: &config)
+        }
+        if config.role == "gateway" { try GatewayParser.apply(gateways, to: &config) }
+        guard !config.listeners.isEmpty else {
+            throw ProxyError(.invalidConfig, "no listener: no Gateway selects this gateway workload and the bootstrap lists none")
         }
         try SecurityParser.check(config)
         for listener in config.listeners {

@@ -11,7 +11,8 @@ public struct ProxyConfig: Sendable {
     public var routes: RouteTable
     /// The admin listener (`/ready`, `/stats`, …), if any.
     public var admin: HostPort?
-    /// The role: `sidecar` or `gateway` (informational for now).
+    /// The role: `sidecar` (VirtualServices bound to `mesh` apply) or `gateway` (Gateway resources selecting
+    /// this workload become listeners, served by the VirtualServices bound to them).
     public var role: String
     /// Limits applied to downstream HTTP.
     public var limits: HTTPLimits
@@ -19,6 +20,10 @@ public struct ProxyConfig: Sendable {
     public var accessLog: Bool
     /// Who this proxy stands for and the PeerAuthentication and AuthorizationPolicy resources it enforces.
     public var security: SecurityConfig
+    /// VirtualService TCP routes (used by gateway TCP servers).
+    public var tcpRoutes: [TCPRoute] = []
+    /// Where Gateway servers listen (role `gateway`).
+    public var gateway = GatewaySettings()
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),
@@ -89,6 +94,9 @@ public struct ListenerConfig: Sendable {
     /// The workload port this listener stands for (`portLevelMtls` keys, AuthorizationPolicy `ports`,
     /// `destination.port`); the port it binds to when unset.
     public var targetPort: Int?
+    /// Set on listeners made from Gateway servers: only VirtualServices bound to those Gateways route here,
+    /// and PeerAuthentication does not apply (the gateway's own TLS settings do).
+    public var gateway: GatewayBinding?
 
     /// Which way traffic on a listener flows.
     public enum Direction: String, Sendable {
@@ -111,7 +119,7 @@ public struct ListenerConfig: Sendable {
 }
 
 /// TLS termination settings of a listener.
-public struct ServerTLSConfig: Sendable {
+public struct ServerTLSConfig: Sendable, Equatable {
     /// PEM certificate chain file.
     public var certificateFile: String
     /// PEM private key file.

@@ -40,6 +40,38 @@ public struct RouteTable: Sendable {
         return false
     }
 
+    /// The routes a listener serves: a sidecar's listeners take the VirtualServices bound to `mesh`; a
+    /// gateway's take those bound to its Gateways, narrowed to the hosts its servers expose (a VirtualService for
+    /// `*` behind a server for `shop.example.com` serves `shop.example.com`), and answer hosts under
+    /// `httpsRedirect` with a 301 to HTTPS.
+    func routes(for listener: ListenerConfig) -> RouteTable {
+        guard let binding = listener.gateway else {
+            return RouteTable(virtualHosts: virtualHosts.filter { $0.gateways.contains("mesh") })
+        }
+        var result: [VirtualHost] = []
+        let redirected = binding.hosts.filter(\.httpsRedirect).map(\.host)
+        if !redirected.isEmpty {
+            let redirect = HTTPRouteRule.Redirect(uri: nil, authority: nil, scheme: "https", port: nil, status: 301)
+            result.append(VirtualHost(
+                name: "httpsRedirect", domains: redirected,
+                routes: [HTTPRouteRule(name: "https-redirect", matches: [], action: .redirect(redirect))]))
+        }
+        let served = binding.hosts.filter { !$0.httpsRedirect }
+        for virtualHost in virtualHosts where !virtualHost.gateways.isDisjoint(with: binding.gateways) {
+            var domains: [String] = []
+            for server in served where server.namespace == nil || server.namespace == virtualHost.namespace {
+                for domain in virtualHost.domains {
+                    if let both = HostIntersection.intersect(domain, server.host), !domains.contains(both) { domains.append(both) }
+                }
+            }
+            guard !domains.isEmpty else { continue }
+            var narrowed = virtualHost
+            narrowed.domains = domains
+            result.append(narrowed)
+        }
+        return RouteTable(virtualHosts: result)
+    }
+
     static func stripPort(_ authority: Substring) -> Substring {
         if authority.hasPrefix("[") {
             if let close = authority.firstIndex(of: "]") { return authority[authority.index(after: authority.startIndex)..<close] }
@@ -54,14 +86,22 @@ public struct RouteTable: Sendable {
 public struct VirtualHost: Sendable {
     /// Where the routes came from (`VirtualService default/reviews`).
     public var name: String
+    /// The VirtualService's namespace.
+    public var namespace: String = "default"
+    /// The gateways it applies to (`namespace/name`, or `mesh` for sidecars), from its `gateways` field.
+    public var gateways: Set<String> = ["mesh"]
     /// Host names, lowercased; `*.example.com` and `*` are wildcards.
     public var domains: [String]
     /// Routes, first match wins.
     public var routes: [HTTPRouteRule]
 
-    public init(name: String, domains: [String], routes: [HTTPRouteRule]) {
+    public init(
+        name: String, domains: [String], routes: [HTTPRouteRule], namespace: String = "default", gateways: Set<String> = ["mesh"]
+    ) {
         self.name = name
         self.domains = domains
         self.routes = routes
+        self.namespace = namespace
+        self.gateways = gateways
     }
 }

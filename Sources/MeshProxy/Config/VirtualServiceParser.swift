@@ -1,16 +1,55 @@
 import MeshCore
 
 /// Istio `VirtualService` HTTP routes: matches, weighted destinations, redirect, direct response, rewrite,
-/// timeout, retries, fault injection and header manipulation.
+/// timeout, retries, fault injection and header manipulation; the gateways it binds to; TCP routes.
 enum VirtualServiceParser {
     static func apply(_ spec: FieldReader, namespace: String, to config: inout ProxyConfig) throws(ProxyError) {
         let hosts = try spec.strings("hosts").map { $0.lowercased() }
         guard !hosts.isEmpty else { throw spec.fail("hosts", "at least one host is required") }
+        let gateways = try gatewayNames(spec.strings("gateways"), namespace: namespace)
         var rules: [HTTPRouteRule] = []
         for route in try spec.children("http") {
             rules.append(try rule(route, namespace: namespace, config: config))
         }
-        config.routes.virtualHosts.append(VirtualHost(name: spec.resource, domains: hosts, routes: rules))
+        config.routes.virtualHosts.append(
+            VirtualHost(name: spec.resource, domains: hosts, routes: rules, namespace: namespace, gateways: gateways))
+        for route in try spec.children("tcp") {
+            config.tcpRoutes.append(try tcpRoute(route, namespace: namespace, gateways: gateways, config: config))
+        }
+    }
+
+    /// `gateways` as `namespace/name` (a bare name is in the VirtualService's namespace); `mesh` when empty.
+    static func gatewayNames(_ names: [String], namespace: String) -> Set<String> {
+        guard !names.isEmpty else { return ["mesh"] }
+        return Set(names.map { $0 == "mesh" || $0.contains("/") ? $0 : "\(namespace)/\($0)" })
+    }
+
+    /// One `tcp` route: its port match and its single destination.
+    static func tcpRoute(_ route: FieldReader, namespace: String, gateways: Set<String>, config: ProxyConfig) throws(ProxyError) -> TCPRoute {
+        var ports: [Int] = []
+        for match in try route.children("match") {
+            if let port = try match.int("port") { ports.append(port) }
+        }
+        let destinations = try route.children("route")
+        guard destinations.count == 1, let target = try destinations[0].child("destination") else {
+            throw route.fail("route", "exactly one destination is supported for TCP routes")
+        }
+        return TCPRoute(
+            name: route.resource, gateways: gateways, ports: ports, cluster: try clusterName(target, namespace: namespace, config: config))
+    }
+
+    /// The cluster a `destination` names: its host's cluster, or the subset's.
+    static func clusterName(_ target: FieldReader, namespace: String, config: ProxyConfig) throws(ProxyError) -> String {
+        let host = try target.requiredString("host")
+        guard let base = ConfigLoader.clusterName(for: host, namespace: namespace, in: config) else {
+            throw target.fail("host", "\(host) names no ServiceEntry or cluster")
+        }
+        guard let subset = try target.string("subset") else { return base }
+        let name = "\(base)|\(subset)"
+        guard config.clusters[name] != nil else {
+            throw target.fail("subset", "no DestinationRule defines subset \(subset) of \(host)")
+        }
+        return name
     }
 
     static func rule(_ route: FieldReader, namespace: String, config: ProxyConfig) throws(ProxyError) -> HTTPRouteRule {
@@ -35,17 +74,7 @@ enum VirtualServiceParser {
             guard !routes.isEmpty else { throw route.fail("route", "a route needs route, redirect or directResponse") }
             for destination in routes {
                 guard let target = try destination.child("destination") else { throw destination.fail("destination", "required") }
-                let host = try target.requiredString("host")
-                guard let base = ConfigLoader.clusterName(for: host, namespace: namespace, in: config) else {
-                    throw target.fail("host", "\(host) names no ServiceEntry or cluster")
-                }
-                var name = base
-                if let subset = try target.string("subset") {
-                    name = "\(base)|\(subset)"
-                    guard config.clusters[name] != nil else {
-                        throw target.fail("subset", "no DestinationRule defines subset \(subset) of \(host)")
-                    }
-                }
+                let name = try clusterName(target, namespace: namespace, config: config)
                 let weight = try destination.int("weight") ?? (routes.count == 1 ? 100 : 0)
                 guard weight >= 0 else { throw destination.fail("weight", "must not be negative") }
                 destinations.append(.init(cluster: name, weight: weight))

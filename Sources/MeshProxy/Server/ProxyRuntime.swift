@@ -66,7 +66,7 @@ final class ProxyRuntime: Sendable {
             var mode: PeerAuthenticationResolver.Resolution?
             if let tls {
                 transport = .tls(tls)
-            } else if inbound {
+            } else if inbound && listener.gateway == nil {
                 let resolution = config.security.mtlsMode(port: listener.targetPort ?? listener.address.port)
                 mode = resolution
                 switch resolution.mode {
@@ -86,7 +86,7 @@ final class ProxyRuntime: Sendable {
                 throw ProxyError(.invalidConfig, "listener \(listener.name): a tcp listener needs a cluster")
             }
             return ListenerRuntime(
-                config: listener, tlsContext: tls, defaultCluster: defaultCluster, routes: config.routes,
+                config: listener, tlsContext: tls, defaultCluster: defaultCluster, routes: config.routes.routes(for: listener),
                 clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil)
         }
         var loops: [ObjectIdentifier: LoopState] = [:]

@@ -1,0 +1,147 @@
+import MeshCore
+
+/// Istio `Gateway` resources on a proxy of role `gateway`: each server port becomes a listener (servers on the
+/// same port share it), with TLS from the server's settings, and hosts that the VirtualServices bound to the
+/// Gateway are narrowed to.
+enum GatewayParser {
+    /// One Gateway document: its namespace, name and spec.
+    struct Document {
+        let namespace: String
+        let name: String
+        let spec: FieldReader
+    }
+
+    /// Adds the listeners of the Gateways that select this workload (all of them when the bootstrap gives no
+    /// workload labels). Called after VirtualServices are parsed (TCP servers take their cluster from them).
+    static func apply(_ documents: [Document], to config: inout ProxyConfig) throws(ProxyError) {
+        var byPort: [Int: (listener: ListenerConfig, owner: String, kind: ServerKind)] = [:]
+        var order: [Int] = []
+        let labels = config.security.workload.labels
+        for document in documents {
+            let selector = try document.spec.stringMap("selector")
+            if !labels.isEmpty && !selector.allSatisfy({ labels[$0.key] == $0.value }) { continue }
+            let gatewayName = "\(document.namespace)/\(document.name)"
+            let servers = try document.spec.children("servers")
+            guard !servers.isEmpty else { throw document.spec.fail("servers", "at least one server is required") }
+            for server in servers {
+                let parsed = try parseServer(server, gatewayNamespace: document.namespace, config: config)
+                if var existing = byPort[parsed.number] {
+                    guard existing.kind == parsed.kind, existing.listener.tls == parsed.tls else {
+                        throw server.fail(
+                            "port",
+                            "port \(parsed.number) is already served by Gateway \(existing.owner) with another protocol or certificate (choosing a certificate by SNI is not supported)")
+                    }
+                    existing.listener.gateway!.gateways.insert(gatewayName)
+                    existing.listener.gateway!.hosts += parsed.hosts
+                    byPort[parsed.number] = existing
+                } else {
+                    let address = HostPort(host: config.gateway.bindHost, port: config.gateway.portMap[parsed.number] ?? parsed.number)
+                    var listener = ListenerConfig(
+                        name: "gateway-\(parsed.number)", address: address, protocol: parsed.kind == .tcp ? .tcp : .http,
+                        tls: parsed.tls, targetPort: parsed.number)
+                    listener.gateway = GatewayBinding(gateways: [gatewayName], hosts: parsed.hosts)
+                    byPort[parsed.number] = (listener, gatewayName, parsed.kind)
+                    order.append(parsed.number)
+                }
+            }
+        }
+        for number in order {
+            guard var listener = byPort[number]?.listener else { continue }
+            if listener.protocol == .tcp {
+                let binding = listener.gateway!
+                guard let route = config.tcpRoutes.first(where: { route in
+                    !route.gateways.isDisjoint(with: binding.gateways) && (route.ports.isEmpty || route.ports.contains(number))
+                }) else {
+                    throw ProxyError(
+                        .invalidConfig,
+                        "Gateway \(binding.gateways.sorted().joined(separator: ", ")): the TCP server on port \(number) has no VirtualService tcp route bound to it")
+                }
+                listener.defaultCluster = route.cluster
+            }
+            config.listeners.append(listener)
+        }
+    }
+
+    /// What a server carries: HTTP (plain or HTTPS) or TCP (plain or TLS-terminated).
+    enum ServerKind: Equatable {
+        case http
+        case tcp
+    }
+
+    private struct Server {
+        let number: Int
+        let kind: ServerKind
+        let tls: ServerTLSConfig?
+        let hosts: [ServerHost]
+    }
+
+    private static func parseServer(_ server: FieldReader, gatewayNamespace: String, config: ProxyConfig) throws(ProxyError) -> Server {
+        guard let port = try server.child("port") else { throw server.fail("port", "required") }
+        guard let number = try port.int("number"), (1...65535).contains(number) else {
+            throw port.fail("number", "required, 1 to 65535")
+        }
+        let protocolName = try port.requiredString("protocol").uppercased()
+        let hostTexts = try server.strings("hosts")
+        guard !hostTexts.isEmpty else { throw server.fail("hosts", "at least one host is required") }
+        let tlsReader = try server.child("tls")
+        let httpsRedirect = try tlsReader?.bool("httpsRedirect") ?? false
+        let hosts = hostTexts.map { ServerHost(parsing: $0, gatewayNamespace: gatewayNamespace, httpsRedirect: httpsRedirect) }
+        switch protocolName {
+        case "HTTP", "HTTP2", "GRPC", "GRPC-WEB":
+            return Server(number: number, kind: .http, tls: nil, hosts: hosts)
+        case "HTTPS":
+            guard let tlsReader else { throw server.fail("tls", "an HTTPS server needs tls settings") }
+            return Server(number: number, kind: .http, tls: try terminate(tlsReader, config: config), hosts: hosts)
+        case "TCP", "MONGO":
+            return Server(number: number, kind: .tcp, tls: nil, hosts: hosts)
+        case "TLS":
+            guard let tlsReader else { throw server.fail("tls", "a TLS server needs tls settings") }
+            return Server(number: number, kind: .tcp, tls: try terminate(tlsReader, config: config), hosts: hosts)
+        default:
+            throw port.fail("protocol", "expected HTTP, HTTPS, HTTP2, GRPC, GRPC-WEB, TCP, TLS or MONGO")
+        }
+    }
+
+    /// The certificate a server terminates TLS with: its file paths, its `credentialName` (from the bootstrap's
+    /// `gateway.credentials`), or the workload identity for ISTIO_MUTUAL.
+    private static func terminate(_ tls: FieldReader, config: ProxyConfig) throws(ProxyError) -> ServerTLSConfig {
+        let mode = try tls.string("mode")?.uppercased() ?? "SIMPLE"
+        let sans = try tls.strings("subjectAltNames")
+        switch mode {
+        case "OPTIONAL_MUTUAL":
+            throw tls.fail("mode", "OPTIONAL_MUTUAL is not supported; use MUTUAL or SIMPLE")
+        case "SIMPLE", "MUTUAL":
+            var result: ServerTLSConfig
+            if let credential = try tls.string("credentialName") {
+                guard let known = config.gateway.credentials[credential] else {
+                    throw tls.fail("credentialName", "no credential \(credential) in the bootstrap's gateway.credentials")
+                }
+                result = known
+            } else {
+                guard let certificate = try tls.string("serverCertificate"), let key = try tls.string("privateKey") else {
+                    throw tls.fail("serverCertificate", "set credentialName, or serverCertificate and privateKey")
+                }
+                result = ServerTLSConfig(certificateFile: certificate, keyFile: key)
+            }
+            if mode == "SIMPLE" {
+                result.clientCAFile = nil
+            } else {
+                if let ca = try tls.string("caCertificates") { result.clientCAFile = ca }
+                guard result.clientCAFile != nil else { throw tls.fail("caCertificates", "MUTUAL needs the CA that client certificates chain to") }
+            }
+            result.allowedClientSANs = sans
+            return result
+        case "ISTIO_MUTUAL":
+            guard let identity = config.security.identity, let certificate = identity.certificateFile, let key = identity.keyFile,
+                let ca = identity.caFile
+            else {
+                throw tls.fail("mode", "ISTIO_MUTUAL needs the workload identity (ProxyBootstrap spec.identity)")
+            }
+            return ServerTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: ca, allowedClientSANs: sans)
+        case "PASSTHROUGH", "AUTO_PASSTHROUGH":
+            throw tls.fail("mode", "\(mode) (routing TLS by SNI without terminating it) is not supported yet")
+        default:
+            throw tls.fail("mode", "expected SIMPLE, MUTUAL, ISTIO_MUTUAL, PASSTHROUGH or AUTO_PASSTHROUGH")
+        }
+    }
+}
