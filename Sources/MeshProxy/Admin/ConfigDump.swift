@@ -38,6 +38,7 @@ enum ConfigDump {
                     return value
                 }),
                 "loadBalancer": .string(String(describing: cluster.loadBalancer)),
+                "http2": .bool(cluster.http2),
                 "connectionPool": [
                     "maxConnections": .int(cluster.connectionPool.maxConnections),
                     "maxPendingRequests": .int(cluster.connectionPool.maxPendingRequests),

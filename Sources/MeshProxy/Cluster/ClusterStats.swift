@@ -5,6 +5,8 @@ final class ClusterStats: Sendable {
     let upstreamCxTotal = Atomic<Int>(0)
     let upstreamCxActive = Atomic<Int>(0)
     let upstreamCxConnectFail = Atomic<Int>(0)
+    /// Connections not opened because `maxConnections` was reached (HTTP/2 clusters, which don't queue).
+    let upstreamCxOverflow = Atomic<Int>(0)
     let upstreamRqTotal = Atomic<Int>(0)
     let upstreamRqActive = Atomic<Int>(0)
     let upstreamRqPendingActive = Atomic<Int>(0)
@@ -40,6 +42,7 @@ final class ClusterStats: Sendable {
             ("upstream_cx_total", upstreamCxTotal.load(ordering: .relaxed)),
             ("upstream_cx_active", upstreamCxActive.load(ordering: .relaxed)),
             ("upstream_cx_connect_fail", upstreamCxConnectFail.load(ordering: .relaxed)),
+            ("upstream_cx_overflow", upstreamCxOverflow.load(ordering: .relaxed)),
             ("upstream_cx_rx_bytes_total", upstreamCxRxBytes.load(ordering: .relaxed)),
             ("upstream_cx_tx_bytes_total", upstreamCxTxBytes.load(ordering: .relaxed)),
             ("upstream_rq_total", upstreamRqTotal.load(ordering: .relaxed)),

@@ -13,6 +13,9 @@ public struct ClusterConfig: Sendable {
     public var connectionPool: ConnectionPoolLimits
     /// Passive health checking, if enabled.
     public var outlierDetection: OutlierDetectionConfig?
+    /// Whether requests go upstream over HTTP/2 (prior knowledge in plain text, ALPN `h2` under TLS): a
+    /// ServiceEntry port of protocol HTTP2/GRPC/GRPC-WEB, or DestinationRule `h2UpgradePolicy: UPGRADE`.
+    public var http2 = false
 
     public init(
         name: String, endpoints: [EndpointConfig], tls: UpstreamTLSConfig? = nil,

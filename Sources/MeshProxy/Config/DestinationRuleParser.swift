@@ -68,6 +68,12 @@ enum DestinationRuleParser {
                 if let value = try http.int("maxRequestsPerConnection") { cluster.connectionPool.maxRequestsPerConnection = max(0, value) }
                 if let value = try http.int("maxRetries") { cluster.connectionPool.maxRetries = max(0, value) }
                 if let value = try http.duration("idleTimeout") { cluster.connectionPool.idleTimeout = value }
+                switch try http.string("h2UpgradePolicy") {
+                case "UPGRADE": cluster.http2 = true
+                case "DO_NOT_UPGRADE": cluster.http2 = false
+                case nil, "DEFAULT": break
+                case let other?: throw http.fail("h2UpgradePolicy", "expected DEFAULT, DO_NOT_UPGRADE or UPGRADE, not \(other)")
+                }
             }
         }
         if let outlier = try policy.child("outlierDetection") {

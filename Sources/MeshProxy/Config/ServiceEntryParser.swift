@@ -9,6 +9,7 @@ enum ServiceEntryParser {
         let ports = try spec.children("ports")
         let port = try ports.first?.int("number")
         let portName = try ports.first?.string("name")
+        let http2 = ["HTTP2", "GRPC", "GRPC-WEB"].contains(try ports.first?.string("protocol")?.uppercased() ?? "")
         var endpoints: [EndpointConfig] = []
         for endpoint in try spec.children("endpoints") {
             let address = try endpoint.requiredString("address")
@@ -27,7 +28,9 @@ enum ServiceEntryParser {
         guard !endpoints.isEmpty else { throw spec.fail("endpoints", "at least one endpoint is required") }
         for host in hosts {
             let name = host.lowercased()
-            config.clusters[name] = ClusterConfig(name: name, endpoints: endpoints)
+            var cluster = ClusterConfig(name: name, endpoints: endpoints)
+            cluster.http2 = http2
+            config.clusters[name] = cluster
         }
     }
 }

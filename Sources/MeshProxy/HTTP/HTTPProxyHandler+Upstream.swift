@@ -24,6 +24,10 @@ extension HTTPProxyHandler {
             }
         }
         self.exchange = exchange
+        if cluster.config.http2 {
+            startStream(to: endpoint)
+            return
+        }
         if let connection = loop.takeIdle(endpoint), connection.isActive {
             attach(connection)
             return
@@ -41,6 +45,35 @@ extension HTTPProxyHandler {
         }
         stats.upstreamRqPendingOverflow.add(1, ordering: .relaxed)
         overflowResponse()
+    }
+
+    /// An HTTP/2 cluster: a new stream on the loop's connection to the endpoint, opening that connection first
+    /// when there is none (within `maxConnections`, else 503 with `x-envoy-overloaded`).
+    private func startStream(to endpoint: EndpointRuntime) {
+        guard let context, let exchange else { return }
+        let cluster = exchange.cluster
+        let generation = self.generation
+        let stream: EventLoopFuture<UpstreamConnection>
+        if let session = loop.http2Session(for: endpoint) {
+            stream = session.openStream()
+        } else {
+            guard cluster.stats.upstreamCxActive.load(ordering: .relaxed) < cluster.limits.maxConnections else {
+                cluster.stats.upstreamCxOverflow.add(1, ordering: .relaxed)
+                overflowResponse()
+                return
+            }
+            let timeout = cluster.limits.connectTimeout ?? runtime.config.limits.connectTimeout
+            let session = UpstreamHTTP2Session.connect(
+                to: endpoint, cluster: cluster, loop: loop, on: context.eventLoop, timeout: timeout)
+            stream = session.openStream()
+            loop.addHTTP2Session(session)
+        }
+        stream.assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success(let connection): connected(connection, generation: generation)
+            case .failure: connectFailed(generation: generation)
+            }
+        }
     }
 
     /// Opens a new upstream connection on this event loop.

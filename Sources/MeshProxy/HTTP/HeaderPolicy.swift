@@ -26,6 +26,8 @@ enum HeaderPolicy {
             break
         }
         guard found else { return }
+        // `TE: trailers` is end to end in effect (gRPC needs it to reach the server), as Envoy keeps it.
+        let trailers = headers[canonicalForm: "te"].contains { $0.lowercased() == "trailers" }
         var named: [String] = []
         for value in headers[canonicalForm: "connection"] {
             let token = value.lowercased()
@@ -36,6 +38,7 @@ enum HeaderPolicy {
             headers.remove(name: name)
         }
         for name in named { headers.remove(name: name) }
+        if trailers { headers.add(name: "te", value: "trailers") }
         if keepUpgrade { headers.replaceOrAdd(name: "connection", value: "upgrade") }
     }
 

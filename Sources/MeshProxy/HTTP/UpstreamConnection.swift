@@ -24,11 +24,15 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var closed = false
     /// Set when the channel was handed to a splice (see `handOverToTunnel`).
     private var tunnelled = false
+    /// An HTTP/2 stream rather than a connection: used for one request, never pooled, and not counted as a
+    /// connection (its `UpstreamHTTP2Session` is).
+    let isStream: Bool
 
-    init(endpoint: EndpointRuntime, cluster: ClusterRuntime, loop: LoopState) {
+    init(endpoint: EndpointRuntime, cluster: ClusterRuntime, loop: LoopState, isStream: Bool = false) {
         self.endpoint = endpoint
         self.cluster = cluster
         self.loop = loop
+        self.isStream = isStream
     }
 
     /// The channel, while the handler is in its pipeline.
@@ -39,7 +43,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        cluster.stats.upstreamCxTotal.add(1, ordering: .relaxed)
+        if !isStream { cluster.stats.upstreamCxTotal.add(1, ordering: .relaxed) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -123,13 +127,13 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     /// `upstreamCxActive` was counted when the connect started (it is the circuit breaker's connection count).
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
-        cluster.stats.upstreamCxActive.subtract(1, ordering: .relaxed)
+        if !isStream { cluster.stats.upstreamCxActive.subtract(1, ordering: .relaxed) }
         if isIdle { loop.removeIdle(self) }
         if let owner {
             self.owner = nil
             owner.upstreamClosed(self)
         }
-        loop.slotFreed(in: cluster)
+        if !isStream { loop.slotFreed(in: cluster) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -6,6 +6,8 @@ final class LoopState: @unchecked Sendable {
     let eventLoop: any EventLoop
     /// Idle keep-alive upstream connections by endpoint id (a stack: the most recently used is warmest).
     private var idle: [Int: [UpstreamConnection]] = [:]
+    /// HTTP/2 connections by endpoint id, shared by this loop's requests.
+    private var http2Sessions: [Int: UpstreamHTTP2Session] = [:]
     /// Requests waiting for a connection slot, by cluster.
     private var waiters: [ObjectIdentifier: [HTTPProxyHandler]] = [:]
     /// Downstream HTTP handlers alive on this loop.
@@ -36,8 +38,13 @@ final class LoopState: @unchecked Sendable {
         return connection
     }
 
-    /// Returns a finished connection: it serves a waiting request of its cluster, or becomes idle.
+    /// Returns a finished connection: it serves a waiting request of its cluster, or becomes idle. (An HTTP/2
+    /// stream is used once: it just closes.)
     func release(_ connection: UpstreamConnection) {
+        if connection.isStream {
+            connection.close()
+            return
+        }
         if let waiter = popWaiter(for: connection.cluster) {
             waiter.connectionAvailable(connection)
             return
@@ -48,6 +55,22 @@ final class LoopState: @unchecked Sendable {
         }
         connection.isIdle = true
         idle[connection.endpoint.id, default: []].append(connection)
+    }
+
+    /// The usable HTTP/2 connection to `endpoint`, if there is one.
+    func http2Session(for endpoint: EndpointRuntime) -> UpstreamHTTP2Session? {
+        guard let session = http2Sessions[endpoint.id], session.isUsable else { return nil }
+        return session
+    }
+
+    func addHTTP2Session(_ session: UpstreamHTTP2Session) {
+        http2Sessions[session.endpoint.id]?.retire()
+        http2Sessions[session.endpoint.id] = session
+        if retired || draining { session.retire() }
+    }
+
+    func removeHTTP2Session(_ session: UpstreamHTTP2Session) {
+        if http2Sessions[session.endpoint.id] === session { http2Sessions[session.endpoint.id] = nil }
     }
 
     /// Forgets an idle connection that closed.
@@ -90,6 +113,7 @@ final class LoopState: @unchecked Sendable {
         retired = true
         for stack in idle.values { for connection in stack { connection.close() } }
         idle.removeAll()
+        for session in Array(http2Sessions.values) { session.retire() }
         for handler in Array(downstream.values) { handler.configReplaced() }
     }
 
@@ -99,6 +123,7 @@ final class LoopState: @unchecked Sendable {
         for handler in Array(downstream.values) { handler.drain() }
         for stack in idle.values { for connection in stack { connection.close() } }
         idle.removeAll()
+        for session in Array(http2Sessions.values) { session.retire() }
     }
 }
 

@@ -37,7 +37,7 @@ final class ProxyRuntime: Sendable {
                 endpoints.append(EndpointRuntime(id: nextEndpointID, config: endpoint, socketAddress: address))
                 nextEndpointID += 1
             }
-            let tls = try cluster.tls.map { try TLSContexts.client($0) }
+            let tls = try cluster.tls.map { try TLSContexts.client($0, alpn: cluster.http2 ? ["h2"] : ["http/1.1"]) }
             clusters[name] = ClusterRuntime(config: cluster, endpoints: endpoints, tlsContext: tls)
         }
         self.clusters = clusters

@@ -21,7 +21,7 @@ enum TLSContexts {
 
     /// A client context: trust the configured CA (or the system roots), present a client certificate for
     /// mutual TLS, and verify the server name when SNI is set and no SAN list replaces that check.
-    static func client(_ tls: UpstreamTLSConfig) throws -> NIOSSLContext {
+    static func client(_ tls: UpstreamTLSConfig, alpn: [String] = ["http/1.1"]) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let ca = tls.caFile {
             configuration.trustRoots = .certificates(try certificates(ca))
@@ -35,7 +35,7 @@ enum TLSContexts {
         }
         configuration.certificateVerification =
             tls.subjectAltNames.isEmpty && tls.sni != nil ? .fullVerification : .noHostnameVerification
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = alpn
         return try context(configuration, what: "upstream TLS")
     }
 

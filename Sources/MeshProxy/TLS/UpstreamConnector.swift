@@ -1,16 +1,55 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 
-/// Opens upstream HTTP/1.1 connections: TCP, optional TLS origination (SNI, chain check, SAN check), HTTP
-/// client codec and an `UpstreamConnection` at the end. The future completes only when the connection can be
-/// used — after the TLS handshake and the SAN check — so no request byte reaches an unverified peer.
+/// Opens upstream connections: TCP, optional TLS origination (SNI, chain check, SAN check), then either the
+/// HTTP/1.1 client codec with an `UpstreamConnection` at the end, or an HTTP/2 connection whose streams become
+/// `UpstreamConnection`s. A future completes only when the connection can be used — after the TLS handshake and
+/// the SAN check — so no request byte reaches an unverified peer.
 enum UpstreamConnector {
+    /// An HTTP/1.1 connection, ready for one request at a time.
     static func connect(
         to endpoint: EndpointRuntime, cluster: ClusterRuntime, loop: LoopState, on eventLoop: any EventLoop,
         timeout: Duration
     ) -> EventLoopFuture<UpstreamConnection> {
+        open(to: endpoint, cluster: cluster, on: eventLoop, timeout: timeout) { channel in
+            let sync = channel.pipeline.syncOperations
+            try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+            try sync.addHandler(UpstreamConnection(endpoint: endpoint, cluster: cluster, loop: loop))
+        }.flatMapThrowing { channel in
+            try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+        }
+    }
+
+    /// An HTTP/2 connection (prior knowledge in plain text, ALPN `h2` under TLS); streams are opened on the
+    /// returned multiplexer. Streams the server tries to open are refused.
+    static func connectHTTP2(
+        to endpoint: EndpointRuntime, cluster: ClusterRuntime, on eventLoop: any EventLoop, timeout: Duration
+    ) -> EventLoopFuture<(any Channel, NIOHTTP2Handler.StreamMultiplexer)> {
+        open(to: endpoint, cluster: cluster, on: eventLoop, timeout: timeout) { channel in
+            var connection = NIOHTTP2Handler.ConnectionConfiguration()
+            connection.initialSettings = [
+                HTTP2Setting(parameter: .initialWindowSize, value: 1 << 20),
+                HTTP2Setting(parameter: .enablePush, value: 0),
+            ]
+            var streams = NIOHTTP2Handler.StreamConfiguration()
+            streams.targetWindowSize = 1 << 20
+            _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                mode: .client, connectionConfiguration: connection, streamConfiguration: streams
+            ) { stream in stream.close() }
+        }.flatMapThrowing { channel in
+            (channel, try channel.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self).syncMultiplexer())
+        }
+    }
+
+    /// Connects, adds TLS when the cluster originates it, lets `configure` add the protocol handlers, and
+    /// succeeds once the peer is verified.
+    private static func open(
+        to endpoint: EndpointRuntime, cluster: ClusterRuntime, on eventLoop: any EventLoop, timeout: Duration,
+        configure: @escaping @Sendable (any Channel) throws -> Void
+    ) -> EventLoopFuture<any Channel> {
         let tls = cluster.tlsContext
         let tlsConfig = cluster.config.tls
         let serverName = tlsConfig?.sni ?? (Self.isIPAddress(endpoint.config.address.host) ? nil : endpoint.config.address.host)
@@ -25,34 +64,27 @@ enum UpstreamConnector {
                         try sync.addHandler(handler)
                         try sync.addHandler(TLSPeerVerifier(allowedSANs: tlsConfig?.subjectAltNames ?? []))
                     }
-                    try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
-                    try sync.addHandler(UpstreamConnection(endpoint: endpoint, cluster: cluster, loop: loop))
+                    try configure(channel)
                 }
             }
-        let promise = eventLoop.makePromise(of: UpstreamConnection.self)
+        let promise = eventLoop.makePromise(of: (any Channel).self)
         bootstrap.connect(to: endpoint.socketAddress).assumeIsolated().whenComplete { result in
             switch result {
             case .failure(let error):
                 promise.fail(error)
             case .success(let channel):
-                let sync = channel.pipeline.syncOperations
-                guard let connection = try? sync.handler(type: UpstreamConnection.self) else {
-                    channel.close(promise: nil)
-                    promise.fail(ChannelError.ioOnClosedChannel)
-                    return
-                }
                 guard tls != nil else {
-                    promise.assumeIsolated().succeed(connection)
+                    promise.succeed(channel)
                     return
                 }
-                guard let verified = (try? sync.handler(type: TLSPeerVerifier.self))?.verified else {
+                guard let verified = (try? channel.pipeline.syncOperations.handler(type: TLSPeerVerifier.self))?.verified else {
                     channel.close(promise: nil)
                     promise.fail(ChannelError.ioOnClosedChannel)
                     return
                 }
                 verified.assumeIsolated().whenComplete { outcome in
                     switch outcome {
-                    case .success: promise.assumeIsolated().succeed(connection)
+                    case .success: promise.succeed(channel)
                     case .failure(let error):
                         channel.close(promise: nil)
                         promise.fail(error)
