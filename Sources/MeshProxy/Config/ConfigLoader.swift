@@ -29,10 +29,10 @@ public enum ConfigLoader {
             case "ServiceEntry": serviceEntries.append((namespace ?? "default", spec))
             case "DestinationRule": destinationRules.append((namespace ?? "default", spec))
             case "VirtualService": virtualServices.append((namespace ?? "default", spec))
-            case "PeerAuthentication", "AuthorizationPolicy":
+            case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
             case "Gateway": gateways.append(.init(namespace: namespace ?? "default", name: name, spec: spec))
-            case "Sidecar", "RequestAuthentication":
+            case "Sidecar":
                 continue  // accepted; enforced in later parts
             default:
                 throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, PeerAuthentication, AuthorizationPolicy)")

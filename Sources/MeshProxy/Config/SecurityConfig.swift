@@ -1,8 +1,8 @@
 import MeshPolicy
 
 /// The security side of a proxy's config: the workload it stands for (what policy selectors see), its
-/// mesh identity, and the PeerAuthentication and AuthorizationPolicy resources that apply to its inbound
-/// listeners.
+/// mesh identity, and the PeerAuthentication, RequestAuthentication and AuthorizationPolicy resources that
+/// apply to its inbound listeners.
 public struct SecurityConfig: Sendable {
     /// Namespace and labels of the workload (ProxyBootstrap `spec.workload`); `default` and no labels unless set.
     public var workload: Workload
@@ -15,6 +15,8 @@ public struct SecurityConfig: Sendable {
     public var peerAuthentications: [Resource<PeerAuthenticationSpec>]
     /// AuthorizationPolicy resources, compiled.
     public var authorizationPolicies: [CompiledPolicy]
+    /// RequestAuthentication resources, as given (their JWKS are parsed when the config is checked).
+    public var requestAuthentications: [Resource<RequestAuthenticationSpec>] = []
 
     public init(
         workload: Workload = Workload(namespace: "default"), rootNamespace: String = "istio-system",

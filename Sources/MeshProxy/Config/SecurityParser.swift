@@ -1,7 +1,7 @@
 import MeshCore
 import MeshPolicy
 
-/// Reads PeerAuthentication and AuthorizationPolicy documents with MeshPolicy's typed models, rejecting what
+/// Reads PeerAuthentication, RequestAuthentication and AuthorizationPolicy documents with MeshPolicy's typed models, rejecting what
 /// Istio's admission webhook would reject, and checks that the listeners can honour the modes asked for.
 enum SecurityParser {
     /// Adds one PeerAuthentication or AuthorizationPolicy document to `security`.
@@ -23,6 +23,8 @@ enum SecurityParser {
         switch resource {
         case .peerAuthentication(let policy):
             security.peerAuthentications.append(policy)
+        case .requestAuthentication(let policy):
+            security.requestAuthentications.append(policy)
         case .authorizationPolicy(let policy):
             do {
                 security.authorizationPolicies.append(try CompiledPolicy(policy))
@@ -30,12 +32,16 @@ enum SecurityParser {
                 throw ProxyError(.invalidConfig, "\(label): \(error)")
             }
         default:
-            throw ProxyError(.invalidConfig, "\(label): expected PeerAuthentication or AuthorizationPolicy")
+            throw ProxyError(.invalidConfig, "\(label): expected PeerAuthentication, RequestAuthentication or AuthorizationPolicy")
         }
     }
 
-    /// Inbound listeners under STRICT or PERMISSIVE mTLS need the workload identity with its CA.
+    /// Inbound listeners under STRICT or PERMISSIVE mTLS need the workload identity with its CA; the JWT rules
+    /// that apply need usable JWKS.
     static func check(_ config: ProxyConfig) throws(ProxyError) {
+        _ = try RequestAuthenticator.rules(
+            from: config.security.requestAuthentications, workload: config.security.workload,
+            rootNamespace: config.security.rootNamespace)
         for listener in config.listeners where listener.direction == .inbound && listener.tls == nil {
             let resolution = config.security.mtlsMode(port: listener.targetPort ?? listener.address.port)
             guard resolution.mode != .disable else { continue }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MeshPolicy
 import NIOCore
 import NIOHTTP1
@@ -38,8 +41,30 @@ extension HTTPProxyHandler {
             return
         }
 
+        // Authentication (RequestAuthentication): a bad token gets 401 and never reaches the upstream.
+        var identity: RequestAuthenticator.Identity?
+        if let authenticator = listener.authenticator {
+            switch authenticator.authenticate(headers: head.headers, uri: head.uri, now: Self.wallClockSeconds()) {
+            case .anonymous:
+                break
+            case .authenticated(let who):
+                stats.jwtAllowed.add(1, ordering: .relaxed)
+                identity = who
+            case .rejected(let reason):
+                stats.jwtDenied.add(1, ordering: .relaxed)
+                let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                let realm = "\(listener.scheme)://\(head.headers.first(name: "host") ?? "")\(path)"
+                localResponse(
+                    .unauthorized, body: reason, keepAlive: keepAlive, start: start,
+                    extraHeaders: [("www-authenticate", "Bearer realm=\"\(realm)\", error=\"invalid_token\"")])
+                return
+            }
+        }
+
         // Authorization (AuthorizationPolicy): denied requests get 403 and never reach the upstream.
-        if let authorizer = listener.authorizer, case .denied(let body) = authorizer.check(authzRequest(head)) {
+        if let authorizer = listener.authorizer,
+            case .denied(let body) = authorizer.check(authzRequest(head, identity: identity))
+        {
             localResponse(.forbidden, body: body, keepAlive: keepAlive, start: start)
             return
         }
@@ -87,6 +112,10 @@ extension HTTPProxyHandler {
         upstreamHead.version = .http1_1
         HeaderPolicy.stripHopByHop(&upstreamHead.headers, keepUpgrade: isUpgrade)
         upstreamHead.headers.remove(name: "expect")
+        if let identity {
+            for name in identity.removeHeaders { upstreamHead.headers.remove(name: name) }
+            for (name, value) in identity.setHeaders { upstreamHead.headers.replaceOrAdd(name: name, value: value) }
+        }
         if isHTTP2, !upstreamHead.headers.contains(name: "content-length"), head.method != .GET, head.method != .HEAD {
             upstreamHead.headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
         }
@@ -170,7 +199,7 @@ extension HTTPProxyHandler {
     }
 
     /// The request as AuthorizationPolicy sees it (repeated headers joined with `,`, as Envoy matches them).
-    func authzRequest(_ head: HTTPRequestHead) -> AuthzRequest {
+    func authzRequest(_ head: HTTPRequestHead, identity: RequestAuthenticator.Identity? = nil) -> AuthzRequest {
         var headers: [String: String] = [:]
         for (name, value) in head.headers {
             let key = name.lowercased()
@@ -179,7 +208,14 @@ extension HTTPProxyHandler {
         return AuthzRequest(
             method: head.method.rawValue, path: head.uri, host: head.headers.first(name: "host"), port: connection.port,
             headers: headers, sourcePrincipal: connection.principal, sourceIP: connection.clientAddress,
-            destinationIP: connection.localAddress)
+            destinationIP: connection.localAddress, requestPrincipal: identity?.principal, claims: identity?.claims)
+    }
+
+    /// Seconds since 1970 (token `exp`/`nbf` checks).
+    static func wallClockSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// Whether a fault with `percent` (0–100, fractions allowed) applies to this request.

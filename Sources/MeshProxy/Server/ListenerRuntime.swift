@@ -23,6 +23,8 @@ final class ListenerRuntime: Sendable {
     let mtlsMode: PeerAuthenticationResolver.Resolution?
     /// AuthorizationPolicy enforcement; `nil` when no policy applies or the listener is outbound.
     let authorizer: InboundAuthorizer?
+    /// RequestAuthentication (JWT) checks; `nil` when none applies or the listener is outbound.
+    let authenticator: RequestAuthenticator?
     let defaultCluster: ClusterRuntime?
     let routes: RouteTable
     let clusters: [String: ClusterRuntime]
@@ -32,8 +34,9 @@ final class ListenerRuntime: Sendable {
     init(
         config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
         clusters: [String: ClusterRuntime], transport: Transport, mtlsMode: PeerAuthenticationResolver.Resolution? = nil,
-        authorizer: InboundAuthorizer? = nil
+        authorizer: InboundAuthorizer? = nil, authenticator: RequestAuthenticator? = nil
     ) {
+        self.authenticator = authenticator
         self.config = config
         self.tlsContext = tlsContext
         self.transport = transport

@@ -43,6 +43,10 @@ final class ProxyRuntime: Sendable {
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
         let authorizer = InboundAuthorizer(security: config.security, stats: stats)
+        let authenticator = RequestAuthenticator(
+            rules: try RequestAuthenticator.rules(
+                from: config.security.requestAuthentications, workload: config.security.workload,
+                rootNamespace: config.security.rootNamespace))
         var meshContexts: [ListenerConfig.ListenerProtocol: NIOSSLContext] = [:]
         func meshContext(_ kind: ListenerConfig.ListenerProtocol) throws -> NIOSSLContext {
             if let context = meshContexts[kind] { return context }
@@ -87,7 +91,8 @@ final class ProxyRuntime: Sendable {
             }
             return ListenerRuntime(
                 config: listener, tlsContext: tls, defaultCluster: defaultCluster, routes: config.routes.routes(for: listener),
-                clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil)
+                clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil,
+                authenticator: inbound ? authenticator : nil)
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {

@@ -22,6 +22,9 @@ final class ProxyStats: Sendable {
     /// Requests and connections AuthorizationPolicy let through / refused (Envoy's RBAC filter stats).
     let rbacAllowed = Atomic<Int>(0)
     let rbacDenied = Atomic<Int>(0)
+    /// Requests RequestAuthentication let through with a valid token / refused with 401 (Envoy's jwt_authn).
+    let jwtAllowed = Atomic<Int>(0)
+    let jwtDenied = Atomic<Int>(0)
     /// Config reloads applied and refused (Envoy's `update_success`/`update_rejected` of a config source).
     let configReloadSuccess = Atomic<Int>(0)
     let configReloadRejected = Atomic<Int>(0)
@@ -74,6 +77,8 @@ final class ProxyStats: Sendable {
             ("no_route", noRoute.load(ordering: .relaxed)),
             ("rbac.allowed", rbacAllowed.load(ordering: .relaxed)),
             ("rbac.denied", rbacDenied.load(ordering: .relaxed)),
+            ("jwt_authn.allowed", jwtAllowed.load(ordering: .relaxed)),
+            ("jwt_authn.denied", jwtDenied.load(ordering: .relaxed)),
             ("tcp.downstream_cx_total", tcpConnections.load(ordering: .relaxed)),
             ("websocket_upgrades_total", websocketUpgrades.load(ordering: .relaxed)),
         ]

@@ -1,0 +1,60 @@
+import Crypto
+import FoundationEssentials
+import MeshCore
+import _CryptoExtras
+@testable import MeshProxy
+
+/// Signing keys made for the test run, their JWKS, and tokens signed with them.
+struct JWTFixture: Sendable {
+    let rsa: _RSA.Signing.PrivateKey
+    let ec: P256.Signing.PrivateKey
+    /// A key of the same type the JWKS doesn't hold (tokens it signs must fail).
+    let stranger: P256.Signing.PrivateKey
+
+    static let shared: JWTFixture = {
+        // 2048-bit RSA generation is the slow part: once per run.
+        JWTFixture(rsa: try! _RSA.Signing.PrivateKey(keySize: .bits2048), ec: P256.Signing.PrivateKey(), stranger: P256.Signing.PrivateKey())
+    }()
+
+    static let issuer = "https://auth.asset.example"
+
+    /// `{"keys": [RSA kid rsa-1, EC kid ec-1]}`.
+    var jwks: String {
+        let primitives = try! rsa.publicKey.getKeyPrimitives()
+        let point = [UInt8](ec.publicKey.rawRepresentation)
+        let keys: Value = [
+            "keys": [
+                ["kty": "RSA", "kid": "rsa-1", "alg": "RS256", "use": "sig",
+                 "n": .string(Base64URL.encode(primitives.modulus)), "e": .string(Base64URL.encode(primitives.publicExponent))],
+                ["kty": "EC", "kid": "ec-1", "crv": "P-256",
+                 "x": .string(Base64URL.encode(point[0..<32])), "y": .string(Base64URL.encode(point[32...]))],
+            ],
+        ]
+        return JSON.emit(keys)
+    }
+
+    enum Signer { case rsa, ec, stranger }
+
+    /// A token with `claims` (iss, sub, exp an hour ahead unless given), signed by `signer` under `kid`.
+    func token(_ claims: Value.Object = [:], signer: Signer = .ec, kid: String? = nil, alg: String? = nil) -> String {
+        var payload: Value.Object = ["iss": .string(Self.issuer), "sub": "alice", "exp": .int(Int(Self.now) + 3600)]
+        for (key, value) in claims { payload[key] = value }
+        var header: Value.Object = ["alg": .string(alg ?? (signer == .rsa ? "RS256" : "ES256")), "typ": "JWT"]
+        let defaultKid: String? = signer == .rsa ? "rsa-1" : signer == .ec ? "ec-1" : nil
+        if let kid = kid ?? defaultKid { header["kid"] = .string(kid) }
+        let input = Base64URL.encode(Array(JSON.emit(.object(header)).utf8)) + "." + Base64URL.encode(Array(JSON.emit(.object(payload)).utf8))
+        let data = Array(input.utf8)
+        let signature: [UInt8]
+        switch signer {
+        case .rsa:
+            signature = [UInt8](try! rsa.signature(for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5).rawRepresentation)
+        case .ec:
+            signature = [UInt8](try! ec.signature(for: SHA256.hash(data: data)).rawRepresentation)
+        case .stranger:
+            signature = [UInt8](try! stranger.signature(for: SHA256.hash(data: data)).rawRepresentation)
+        }
+        return input + "." + Base64URL.encode(signature)
+    }
+
+    static var now: Double { HTTPProxyHandler.wallClockSeconds() }
+}
