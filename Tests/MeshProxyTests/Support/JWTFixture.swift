@@ -10,10 +10,13 @@ struct JWTFixture: Sendable {
     let ec: P256.Signing.PrivateKey
     /// A key of the same type the JWKS doesn't hold (tokens it signs must fail).
     let stranger: P256.Signing.PrivateKey
+    let ed: Curve25519.Signing.PrivateKey
 
     static let shared: JWTFixture = {
         // 2048-bit RSA generation is the slow part: once per run.
-        JWTFixture(rsa: try! _RSA.Signing.PrivateKey(keySize: .bits2048), ec: P256.Signing.PrivateKey(), stranger: P256.Signing.PrivateKey())
+        JWTFixture(
+            rsa: try! _RSA.Signing.PrivateKey(keySize: .bits2048), ec: P256.Signing.PrivateKey(),
+            stranger: P256.Signing.PrivateKey(), ed: Curve25519.Signing.PrivateKey())
     }()
 
     static let issuer = "https://auth.asset.example"
@@ -28,19 +31,21 @@ struct JWTFixture: Sendable {
                  "n": .string(Base64URL.encode(primitives.modulus)), "e": .string(Base64URL.encode(primitives.publicExponent))],
                 ["kty": "EC", "kid": "ec-1", "crv": "P-256",
                  "x": .string(Base64URL.encode(point[0..<32])), "y": .string(Base64URL.encode(point[32...]))],
+                ["kty": "OKP", "kid": "ed-1", "crv": "Ed25519", "x": .string(Base64URL.encode(ed.publicKey.rawRepresentation))],
             ],
         ]
         return JSON.emit(keys)
     }
 
-    enum Signer { case rsa, ec, stranger }
+    enum Signer { case rsa, ec, ed, stranger }
 
     /// A token with `claims` (iss, sub, exp an hour ahead unless given), signed by `signer` under `kid`.
     func token(_ claims: Value.Object = [:], signer: Signer = .ec, kid: String? = nil, alg: String? = nil) -> String {
         var payload: Value.Object = ["iss": .string(Self.issuer), "sub": "alice", "exp": .int(Int(Self.now) + 3600)]
         for (key, value) in claims { payload[key] = value }
-        var header: Value.Object = ["alg": .string(alg ?? (signer == .rsa ? "RS256" : "ES256")), "typ": "JWT"]
-        let defaultKid: String? = signer == .rsa ? "rsa-1" : signer == .ec ? "ec-1" : nil
+        let defaultAlg = signer == .rsa ? "RS256" : signer == .ed ? "EdDSA" : "ES256"
+        var header: Value.Object = ["alg": .string(alg ?? defaultAlg), "typ": "JWT"]
+        let defaultKid: String? = signer == .rsa ? "rsa-1" : signer == .ec ? "ec-1" : signer == .ed ? "ed-1" : nil
         if let kid = kid ?? defaultKid { header["kid"] = .string(kid) }
         let input = Base64URL.encode(Array(JSON.emit(.object(header)).utf8)) + "." + Base64URL.encode(Array(JSON.emit(.object(payload)).utf8))
         let data = Array(input.utf8)
@@ -50,6 +55,8 @@ struct JWTFixture: Sendable {
             signature = [UInt8](try! rsa.signature(for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5).rawRepresentation)
         case .ec:
             signature = [UInt8](try! ec.signature(for: SHA256.hash(data: data)).rawRepresentation)
+        case .ed:
+            signature = [UInt8](try! ed.signature(for: data))
         case .stranger:
             signature = [UInt8](try! stranger.signature(for: SHA256.hash(data: data)).rawRepresentation)
         }

@@ -31,10 +31,10 @@ struct RequestAuthenticatorTests {
         authenticator.authenticate(headers: HTTPHeaders(headers), uri: uri, now: JWTFixture.now)
     }
 
-    @Test("valid RS256 and ES256 tokens authenticate as iss/sub with their claims; the token header is not forwarded")
+    @Test("valid RS256, ES256 and EdDSA tokens authenticate as iss/sub with their claims; the token header is not forwarded")
     func validTokens() throws {
         let authenticator = try Self.authenticator()
-        for signer in [JWTFixture.Signer.rsa, .ec] {
+        for signer in [JWTFixture.Signer.rsa, .ec, .ed] {
             let token = Self.fixture.token(["groups": ["operators", "admin"]], signer: signer)
             guard case .authenticated(let identity) = Self.check(authenticator, headers: [("Authorization", "Bearer \(token)")]) else {
                 Issue.record("\(signer) token refused")
@@ -68,6 +68,7 @@ struct RequestAuthenticatorTests {
             ("RS256 header on an EC key", "Jwks doesn't have key to match kid or alg from Jwt"),
             ("garbage", "Jwt is not in the form of Header.Payload.Signature"),
             ("bad base64", "Jwt header is an invalid JSON"),
+            ("oversize", "Jwt is too large"),
         ])
     func badTokens(_ kind: String, _ reason: String) throws {
         let fixture = Self.fixture
@@ -87,6 +88,7 @@ struct RequestAuthenticatorTests {
         case "HS256": token = fixture.token(alg: "HS256")
         case "RS256 header on an EC key": token = fixture.token(signer: .ec, alg: "RS256")
         case "garbage": token = "not-a-jwt"
+        case "oversize": token = fixture.token(["padding": .string(String(repeating: "x", count: 20_000))])
         default: token = "%%%.e30.c2ln"
         }
         guard case .rejected(let message) = Self.check(try Self.authenticator(), headers: [("authorization", "Bearer \(token)")]) else {
@@ -147,7 +149,7 @@ struct RequestAuthenticatorTests {
         "unusable JWKS fail at config load naming the rule",
         arguments: [
             ("jwks: 'not json'", "spec.jwtRules[0].jwks: the JWKS is not JSON"),
-            ("jwks: '{\"keys\": []}'", "spec.jwtRules[0].jwks: the JWKS has no RSA or EC signing key"),
+            ("jwks: '{\"keys\": []}'", "spec.jwtRules[0].jwks: the JWKS has no RSA, EC or Ed25519 signing key"),
             ("jwks: '{\"keys\": [{\"kty\": \"RSA\", \"kid\": \"short\", \"n\": \"AQAB\", \"e\": \"AQAB\"}]}'",
              "key \"short\": not a usable RSA public key"),
             ("jwksUri: https://auth.example/jwks", "spec.jwtRules[0].jwksUri: https://auth.example/jwks was not fetched"),

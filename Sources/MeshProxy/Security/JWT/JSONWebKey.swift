@@ -3,14 +3,16 @@ import FoundationEssentials
 import MeshCore
 import _CryptoExtras
 
-/// A public key of a JSON Web Key Set (RFC 7517, 7518): RSA (2048 bits or more) or EC on P-256, P-384, P-521.
-/// Verifies the signatures of the algorithms its type allows (RS*/PS* for RSA, the curve's ES* for EC).
+/// A public key of a JSON Web Key Set (RFC 7517, 7518, 8037): RSA (2048 bits or more), EC on P-256, P-384,
+/// P-521, or Ed25519. Verifies the signatures of the algorithms its type allows (RS*/PS* for RSA, the curve's
+/// ES* for EC, EdDSA for Ed25519).
 struct JSONWebKey: Sendable {
     enum Material: Sendable {
         case rsa(_RSA.Signing.PublicKey)
         case p256(P256.Signing.PublicKey)
         case p384(P384.Signing.PublicKey)
         case p521(P521.Signing.PublicKey)
+        case ed25519(Curve25519.Signing.PublicKey)
     }
 
     /// `kid`, which tokens name in their header.
@@ -36,7 +38,7 @@ struct JSONWebKey: Sendable {
             if item["use"]?.stringValue == "enc" { continue }
             if let key = try parse(item, index: index) { keys.append(key) }
         }
-        guard !keys.isEmpty else { throw JWTError("the JWKS has no RSA or EC signing key") }
+        guard !keys.isEmpty else { throw JWTError("the JWKS has no RSA, EC or Ed25519 signing key") }
         return keys
     }
 
@@ -73,8 +75,17 @@ struct JSONWebKey: Sendable {
             } catch {
                 throw JWTError("\(name): not a point on its curve")
             }
-        case "oct", "OKP":
-            return nil
+        case "OKP":
+            guard item["crv"]?.stringValue == "Ed25519" else { return nil }  // X25519 and others don't sign
+            do {
+                material = .ed25519(try Curve25519.Signing.PublicKey(rawRepresentation: try bytes("x")))
+            } catch let error as JWTError {
+                throw error
+            } catch {
+                throw JWTError("\(name): not an Ed25519 public key")
+            }
+        case "oct":
+            return nil  // a shared secret: HMAC tokens are refused (no key confusion with public keys)
         default:
             throw JWTError("\(name): unsupported key type \(item["kty"]?.stringValue ?? "(none)")")
         }
@@ -86,7 +97,7 @@ struct JSONWebKey: Sendable {
         if let pinned = self.algorithm, pinned != algorithm { return false }
         switch (material, algorithm) {
         case (.rsa, "RS256"), (.rsa, "RS384"), (.rsa, "RS512"), (.rsa, "PS256"), (.rsa, "PS384"), (.rsa, "PS512"),
-            (.p256, "ES256"), (.p384, "ES384"), (.p521, "ES512"):
+            (.p256, "ES256"), (.p384, "ES384"), (.p521, "ES512"), (.ed25519, "EdDSA"):
             return true
         default:
             return false
@@ -114,6 +125,8 @@ struct JSONWebKey: Sendable {
         case .p521(let key):
             guard let ecdsa = try? P521.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
             return key.isValidSignature(ecdsa, for: SHA512.hash(data: input))
+        case .ed25519(let key):
+            return key.isValidSignature(signature, for: input)
         }
     }
 }

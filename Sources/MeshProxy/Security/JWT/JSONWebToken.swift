@@ -10,8 +10,12 @@ struct JSONWebToken {
     /// The payload as sent (base64url), for `outputPayloadToHeader`.
     let encodedPayload: Substring
 
+    /// Tokens longer than this are refused before any decoding (a JWT is a few hundred bytes to a few KiB).
+    static let maxLength = 16 * 1024
+
     /// Splits and decodes `token`; the signature is not checked here.
     init(_ token: String) throws(JWTError) {
+        guard token.utf8.count <= Self.maxLength else { throw JWTError("Jwt is too large") }
         let bytes = Array(token.utf8)
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw JWTError("Jwt is not in the form of Header.Payload.Signature") }
@@ -43,7 +47,7 @@ struct JSONWebToken {
     /// any key of the set that fits the algorithm. `none` and HMAC algorithms are refused.
     func verifySignature(with keys: [JSONWebKey]) throws(JWTError) {
         guard let algorithm = header["alg"]?.stringValue else { throw JWTError("Jwt header has no alg") }
-        guard ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"].contains(algorithm) else {
+        guard ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"].contains(algorithm) else {
             throw JWTError("Jwt uses an unsupported algorithm \(algorithm)")
         }
         let candidates: [JSONWebKey]
