@@ -30,6 +30,7 @@ enum AdminPages {
     /// Every counter with its Envoy-style name.
     static func stats(_ runtime: ProxyRuntime) -> [(String, Int)] {
         var result = runtime.stats.values.map { ("http.meshctl.\($0.0)", $0.1) }
+        for limiter in runtime.rateLimiters { result += limiter.values }
         for name in runtime.clusters.keys.sorted() {
             guard let cluster = runtime.clusters[name] else { continue }
             result += cluster.stats.values.map { ("cluster.\(name).\($0.0)", $0.1) }

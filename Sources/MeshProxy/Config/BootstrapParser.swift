@@ -90,6 +90,7 @@ enum BootstrapParser {
                 targetPort: targetPort))
         }
         if let gateway = try spec.child("gateway") { try applyGateway(gateway, to: &config) }
+        config.rateLimits += try RateLimitParser.bootstrap(spec.children("rateLimits"))
         // A gateway's listeners may all come from Gateway resources.
         guard !config.listeners.isEmpty || config.role == "gateway" else {
             throw spec.fail("listeners", "at least one listener is required")

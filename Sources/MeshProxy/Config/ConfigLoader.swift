@@ -11,6 +11,7 @@ public enum ConfigLoader {
         var destinationRules: [(String, FieldReader)] = []
         var virtualServices: [(String, FieldReader)] = []
         var gateways: [GatewayParser.Document] = []
+        var envoyFilters: [FieldReader] = []
         var sawBootstrap = false
         var identity: UpstreamTLSConfig?
         for (index, document) in documents.enumerated() where !document.isNull {
@@ -32,10 +33,11 @@ public enum ConfigLoader {
             case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
             case "Gateway": gateways.append(.init(namespace: namespace ?? "default", name: name, spec: spec))
+            case "EnvoyFilter": envoyFilters.append(spec)
             case "Sidecar":
                 continue  // accepted; enforced in later parts
             default:
-                throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, PeerAuthentication, AuthorizationPolicy)")
+                throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, Gateway, PeerAuthentication, RequestAuthentication, AuthorizationPolicy, EnvoyFilter, Sidecar)")
             }
         }
         if let shorthand {
@@ -51,6 +53,9 @@ public enum ConfigLoader {
             try VirtualServiceParser.apply(spec, namespace: namespace, to: &config)
         }
         if config.role == "gateway" { try GatewayParser.apply(gateways, to: &config) }
+        for spec in envoyFilters {
+            config.rateLimits += try RateLimitParser.envoyFilter(spec, workloadLabels: config.security.workload.labels)
+        }
         guard !config.listeners.isEmpty else {
             throw ProxyError(.invalidConfig, "no listener: no Gateway selects this gateway workload and the bootstrap lists none")
         }

@@ -24,6 +24,8 @@ public struct ProxyConfig: Sendable {
     public var tcpRoutes: [TCPRoute] = []
     /// Where Gateway servers listen (role `gateway`).
     public var gateway = GatewaySettings()
+    /// Local rate limits on HTTP requests (EnvoyFilter local_ratelimit, or the bootstrap's `rateLimits`).
+    public var rateLimits: [LocalRateLimitConfig] = []
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),

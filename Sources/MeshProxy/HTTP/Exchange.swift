@@ -31,6 +31,8 @@ struct Exchange {
     /// Whether the response head went downstream (after that, no retry and no local error response).
     var responseStarted = false
     var status = 0
+    /// Headers added to the response (the rate limit's `x-ratelimit-*`).
+    var extraResponseHeaders: [(String, String)] = []
     /// Tries so far (1 after the first).
     var attempts = 0
     /// Whether it waits in the loop's queue for a connection slot (counted as pending).

@@ -79,6 +79,23 @@ extension HTTPProxyHandler {
         }
 
         let decision = listener.resolve(head, roll: loop.nextRandom())
+
+        // Local rate limits (token buckets): over the limit answers 429 before any upstream work.
+        var rateLimitHeaders: [(String, String)] = []
+        if !listener.rateLimiters.isEmpty {
+            let routeName = decision.rule?.name
+            let now = start.uptimeNanoseconds.clampedToInt64
+            for limiter in listener.rateLimiters where limiter.applies(routeName: routeName) {
+                switch limiter.check(head.headers, now: now, roll: loop.nextRandom()) {
+                case .pass(let headers):
+                    rateLimitHeaders += headers
+                case .limited(let headers):
+                    localResponse(.tooManyRequests, body: "local_rate_limited", keepAlive: keepAlive, start: start, extraHeaders: headers)
+                    return
+                }
+            }
+        }
+
         let cluster: ClusterRuntime
         let rule: HTTPRouteRule?
         switch decision {
@@ -131,6 +148,7 @@ extension HTTPProxyHandler {
             head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
             retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
         if isUpgrade { exchange.retaining = false }
+        exchange.extraResponseHeaders = rateLimitHeaders
         self.exchange = exchange
 
         // Circuit breaker: requests in flight.

@@ -55,6 +55,7 @@ extension HTTPProxyHandler {
         if let rule = exchange.rule {
             for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }
         }
+        for (name, value) in exchange.extraResponseHeaders { response.headers.replaceOrAdd(name: name, value: value) }
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }

@@ -25,6 +25,8 @@ final class ListenerRuntime: Sendable {
     let authorizer: InboundAuthorizer?
     /// RequestAuthentication (JWT) checks; `nil` when none applies or the listener is outbound.
     let authenticator: RequestAuthenticator?
+    /// Local rate limits that cover this listener.
+    let rateLimiters: [LocalRateLimiter]
     let defaultCluster: ClusterRuntime?
     let routes: RouteTable
     let clusters: [String: ClusterRuntime]
@@ -34,8 +36,9 @@ final class ListenerRuntime: Sendable {
     init(
         config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
         clusters: [String: ClusterRuntime], transport: Transport, mtlsMode: PeerAuthenticationResolver.Resolution? = nil,
-        authorizer: InboundAuthorizer? = nil, authenticator: RequestAuthenticator? = nil
+        authorizer: InboundAuthorizer? = nil, authenticator: RequestAuthenticator? = nil, rateLimiters: [LocalRateLimiter] = []
     ) {
+        self.rateLimiters = rateLimiters
         self.authenticator = authenticator
         self.config = config
         self.tlsContext = tlsContext
@@ -85,6 +88,15 @@ final class ListenerRuntime: Sendable {
 
 /// The outcome of route resolution.
 enum RouteDecision {
+    /// The VirtualService rule that matched, if any.
+    var rule: HTTPRouteRule? {
+        switch self {
+        case .forward(_, let rule): rule
+        case .local(let rule), .noCluster(let rule, _): rule
+        case .noRoute: nil
+        }
+    }
+
     /// Forward to the cluster, under the rule's policies when a rule matched.
     case forward(ClusterRuntime, HTTPRouteRule?)
     /// Answer locally (redirect or direct response).

@@ -12,6 +12,8 @@ final class ProxyRuntime: Sendable {
     let stats: ProxyStats
     let clusters: [String: ClusterRuntime]
     let listeners: [ListenerRuntime]
+    /// Local rate limits, each with its buckets (shared by the listeners it covers).
+    let rateLimiters: [LocalRateLimiter]
     private let loops: [ObjectIdentifier: LoopState]
     let startedAt: NIODeadline
     private let successor = Mutex<ProxyRuntime?>(nil)
@@ -47,6 +49,9 @@ final class ProxyRuntime: Sendable {
             rules: try RequestAuthenticator.rules(
                 from: config.security.requestAuthentications, workload: config.security.workload,
                 rootNamespace: config.security.rootNamespace))
+        let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
+        let rateLimiters = config.rateLimits.map { LocalRateLimiter(config: $0, now: now) }
+        self.rateLimiters = rateLimiters
         var meshContexts: [ListenerConfig.ListenerProtocol: NIOSSLContext] = [:]
         func meshContext(_ kind: ListenerConfig.ListenerProtocol) throws -> NIOSSLContext {
             if let context = meshContexts[kind] { return context }
@@ -92,7 +97,8 @@ final class ProxyRuntime: Sendable {
             return ListenerRuntime(
                 config: listener, tlsContext: tls, defaultCluster: defaultCluster, routes: config.routes.routes(for: listener),
                 clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil,
-                authenticator: inbound ? authenticator : nil)
+                authenticator: inbound ? authenticator : nil,
+                rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [])
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {
