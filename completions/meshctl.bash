@@ -3,13 +3,14 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'inject kube-inject uninject proxy version kubeconfig pki local describe authz validate completion help' ;;
+        '') echo 'inject kube-inject uninject proxy version kubeconfig pki local describe authz validate gateway gw completion help' ;;
         'proxy') echo 'run' ;;
         'kubeconfig') echo 'contexts view' ;;
         'pki') echo 'root-ca intermediate-ca plug-ca issue inspect verify' ;;
         'local') echo 'up down status logs' ;;
         'describe') echo 'node pod' ;;
         'authz') echo 'check list' ;;
+        'gateway') echo 'create' ;;
     esac
 }
 
@@ -43,6 +44,8 @@ __meshctl_flags() {
         'authz check') echo '--policies --labels --request --tcp --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'authz list') echo '--policies -A --all-namespaces -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'gateway') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'gateway create') echo '--host --port --tls-secret --tls-mode --selector --route --dry-run -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
     esac
@@ -78,6 +81,8 @@ __meshctl_value_flags() {
         'authz check') echo '--policies --labels --request --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'authz list') echo '--policies -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'gateway') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'gateway create') echo '--host --port --tls-secret --tls-mode --selector --route -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'completion') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'help') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
     esac
@@ -332,6 +337,22 @@ __meshctl_flag_value() {
         'validate|-n'|'validate|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'validate|-i'|'validate|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'validate|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'gateway|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'gateway|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'gateway|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'gateway|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'gateway|-n'|'gateway|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'gateway|-i'|'gateway|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'gateway|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'gateway create|--tls-mode') COMPREPLY=($(compgen -W 'SIMPLE MUTUAL PASSTHROUGH' -- "$3")) ;;
+        'gateway create|-o'|'gateway create|--output') COMPREPLY=($(compgen -W 'yaml json' -- "$3")) ;;
+        'gateway create|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'gateway create|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'gateway create|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'gateway create|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'gateway create|-n'|'gateway create|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'gateway create|-i'|'gateway create|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'gateway create|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'completion|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'completion|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
         'completion|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
