@@ -43,10 +43,14 @@ final class LocalPlane: @unchecked Sendable {
     /// Whether the Istio CRDs were found (tests of Istio objects need them).
     static var hasIstioCRDs: Bool { ControlPlaneOptions.defaultIstioCRDFile() != nil }
 
-    /// Creates namespaces (a real API server refuses objects in a namespace that does not exist).
+    /// Creates namespaces unless they exist (a real API server refuses objects in a namespace that does not exist).
     func createNamespaces(_ names: String...) throws {
         for name in names {
-            _ = try client.create(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+            do {
+                _ = try client.create(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+            } catch {
+                guard error.isConflict else { throw error }
+            }
         }
     }
 

@@ -15,7 +15,7 @@ enum GatewayCommand {
             .init("HTTPS for shop.example.com, /api to the api service", "meshctl gateway create shop -n web --host shop.example.com --tls-secret shop-cert --route /api=api:8080 --route /=frontend:80"),
             .init("Every gateway on the cluster", "meshctl gateway list -A"),
         ],
-        subcommands: [GatewayCreateCommand.spec],
+        subcommands: [GatewayCreateCommand.spec, GatewayListCommand.spec, GatewayDescribeCommand.spec, GatewayDeleteCommand.spec],
         group: "Traffic"
     )
 }
