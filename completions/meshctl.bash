@@ -3,7 +3,7 @@
 
 __meshctl_subcommands() {
     case "$1" in
-        '') echo 'inject kube-inject uninject proxy version kubeconfig pki local describe authz validate gateway gw completion help' ;;
+        '') echo 'inject kube-inject uninject proxy version kubeconfig pki local describe authz validate analyze gateway gw completion help' ;;
         'proxy') echo 'run' ;;
         'kubeconfig') echo 'contexts view' ;;
         'pki') echo 'root-ca intermediate-ca plug-ca issue inspect verify' ;;
@@ -44,6 +44,7 @@ __meshctl_flags() {
         'authz check') echo '--policies --labels --request --tcp --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'authz list') echo '--policies -A --all-namespaces -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'analyze') echo '-f --filename -A --all-namespaces --failure-threshold --output-threshold -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'gateway') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'gateway create') echo '--host --port --tls-secret --tls-mode --selector --route --dry-run -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'gateway list') echo '-A --all-namespaces -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -84,6 +85,7 @@ __meshctl_value_flags() {
         'authz check') echo '--policies --labels --request --host --port --principal --source-namespace --ip --remote-ip --request-principal --claims --header --sni -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'authz list') echo '--policies -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'validate') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'analyze') echo '-f --filename --failure-threshold --output-threshold -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'gateway') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'gateway create') echo '--host --port --tls-secret --tls-mode --selector --route -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'gateway list') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
@@ -343,6 +345,17 @@ __meshctl_flag_value() {
         'validate|-n'|'validate|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'validate|-i'|'validate|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
         'validate|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
+        'analyze|-f'|'analyze|--filename') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$3") $(compgen -d -- "$3")) ;;
+        'analyze|--failure-threshold') COMPREPLY=($(compgen -W 'Info Warning Error' -- "$3")) ;;
+        'analyze|--output-threshold') COMPREPLY=($(compgen -W 'Info Warning Error' -- "$3")) ;;
+        'analyze|-o'|'analyze|--output') COMPREPLY=($(compgen -W 'json yaml' -- "$3")) ;;
+        'analyze|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
+        'analyze|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
+        'analyze|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;
+        'analyze|--user') COMPREPLY=($(compgen -W "$(__meshctl_callback users)" -- "$3")) ;;
+        'analyze|-n'|'analyze|--namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'analyze|-i'|'analyze|--mesh-namespace') COMPREPLY=($(compgen -W "$(__meshctl_callback namespaces)" -- "$3")) ;;
+        'analyze|--color') COMPREPLY=($(compgen -W 'auto always never' -- "$3")) ;;
         'gateway|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'gateway|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
         'gateway|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;

@@ -35,7 +35,7 @@ extension MeshSnapshot {
                     resources.append(resource)
                 } catch {
                     let origin = AnalysisMessage.Origin(kind: kind, namespace: namespace, name: name)
-                    unreadable.append(AnalysisMessage(.schemaValidationError, origin: origin, error.description))
+                    unreadable.append(AnalysisMessage(.schemaValidationError, origin: origin, "Schema validation error: \(error.description)"))
                 }
                 continue
             }
