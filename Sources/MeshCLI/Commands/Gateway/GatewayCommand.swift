@@ -1,3 +1,5 @@
+import MeshKube
+
 /// `meshctl gateway`: ingress gateways the way Istio models them — one Gateway per entry point, TLS from a
 /// secret, hosts bound by VirtualServices.
 enum GatewayCommand {
@@ -18,4 +20,17 @@ enum GatewayCommand {
         subcommands: [GatewayCreateCommand.spec, GatewayListCommand.spec, GatewayDescribeCommand.spec, GatewayDeleteCommand.spec],
         group: "Traffic"
     )
+}
+
+/// What a gateway subcommand acts on: a client, the namespace (-n, else the context's) and the global options.
+struct GatewayScope {
+    let globals: GlobalOptions
+    let client: KubeClient
+    let namespace: String
+
+    init(_ invocation: Invocation, _ context: CommandContext) throws {
+        globals = GlobalOptions(invocation.options)
+        client = try ClusterAccess(invocation, context: context).client(context)
+        namespace = globals.namespace ?? client.config.namespace
+    }
 }

@@ -21,9 +21,8 @@ enum GatewayDeleteCommand {
     )
 
     static func run(_ invocation: Invocation, _ context: CommandContext) async throws -> ExitCode {
-        let globals = GlobalOptions(invocation.options)
-        let client = try ClusterAccess(invocation, context: context).client(context)
-        let namespace = globals.namespace ?? client.config.namespace
+        let scope = try GatewayScope(invocation, context)
+        let (client, namespace) = (scope.client, scope.namespace)
         let name = invocation.arguments[0]
         do {
             _ = try client.get(IstioAPI.resource(.gateway), name: name, namespace: namespace)

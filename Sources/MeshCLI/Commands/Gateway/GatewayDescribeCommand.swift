@@ -25,9 +25,8 @@ enum GatewayDescribeCommand {
     )
 
     static func run(_ invocation: Invocation, _ context: CommandContext) async throws -> ExitCode {
-        let globals = GlobalOptions(invocation.options)
-        let client = try ClusterAccess(invocation, context: context).client(context)
-        let namespace = globals.namespace ?? client.config.namespace
+        let scope = try GatewayScope(invocation, context)
+        let (globals, client, namespace) = (scope.globals, scope.client, scope.namespace)
         let name = invocation.arguments[0]
         let snapshot = try ClusterSnapshot.load(client, kinds: [.gateway, .virtualService], rootNamespace: globals.meshNamespace)
         guard let gateway = snapshot.gateway(namespace: namespace, name: name) else {

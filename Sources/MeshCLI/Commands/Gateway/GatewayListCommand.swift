@@ -25,10 +25,9 @@ enum GatewayListCommand {
     )
 
     static func run(_ invocation: Invocation, _ context: CommandContext) async throws -> ExitCode {
-        let globals = GlobalOptions(invocation.options)
-        let client = try ClusterAccess(invocation, context: context).client(context)
+        let scope = try GatewayScope(invocation, context)
+        let (globals, client, namespace) = (scope.globals, scope.client, scope.namespace)
         let all = invocation.options.bool(allNamespaces)
-        let namespace = globals.namespace ?? client.config.namespace
         let snapshot = try ClusterSnapshot.load(client, kinds: [.gateway, .virtualService], rootNamespace: globals.meshNamespace)
         let reports = snapshot.gateways
             .filter { all || $0.namespace == namespace }
