@@ -53,6 +53,13 @@ import Testing
         let vs = try local.client.get(IstioAPIForTests.virtualServices, name: "shop", namespace: "web")
         #expect(vs["metadata"]?["labels"]?["app.kubernetes.io/managed-by"] == "meshctl")
 
+        let printed = await local.run(["gateway", "create", "db", "-n", "web", "--host", "db.example.com", "--tls-mode", "PASSTHROUGH", "--route", "db:5432", "-o", "yaml"])
+        #expect(printed.code == .ok, "\(printed.standardError)")
+        let documents = try YAML.parseDocuments(printed.standardOutput)
+        #expect(documents.map { $0["kind"] } == ["Gateway", "VirtualService"])
+        #expect(documents[0]["metadata"]?["resourceVersion"] != nil, "the objects as the server stored them")
+        #expect(documents[1]["spec"]?["tls"]?[0]?["match"]?[0]?["sniHosts"] == ["db.example.com"])
+
         let again = await local.run(["gateway", "create", "shop", "-n", "web", "--host", "shop.example.com"])
         #expect(again.code == .failure)
         #expect(again.standardError.contains("already exists"), "\(again.standardError)")
