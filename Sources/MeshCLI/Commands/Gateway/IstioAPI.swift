@@ -5,8 +5,7 @@ import MeshPolicy
 /// The REST resources of the Istio kinds meshctl reads and writes, in their storage version.
 enum IstioAPI {
     static func resource(_ kind: ResourceKind) -> APIResource {
-        let group = kind.group
-        return APIResource(group: group, version: kind.preferredVersion, name: kind.plural, kind: kind.rawValue, namespaced: true)
+        APIResource(group: kind.group, version: kind.preferredVersion, name: kind.plural, kind: kind.rawValue, namespaced: true)
     }
 
     /// The objects of `kind` in `namespace` (every namespace when `nil`), with `apiVersion` and `kind` filled in
