@@ -28,7 +28,7 @@ enum ClusterSnapshot {
 
     /// The gateways' `credentialName` secrets that exist where their gateway pods run; `nil` when secrets may
     /// not be read.
-    private static func certificateSecrets(_ client: KubeClient, _ snapshot: MeshSnapshot) throws -> [MeshSnapshot.SecretName]? {
+    static func certificateSecrets(_ client: KubeClient, _ snapshot: MeshSnapshot) throws -> [MeshSnapshot.SecretName]? {
         var found: [MeshSnapshot.SecretName] = []
         for gateway in snapshot.gateways {
             for name in gateway.credentialNames {

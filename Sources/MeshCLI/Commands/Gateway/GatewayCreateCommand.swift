@@ -27,6 +27,10 @@ enum GatewayCreateCommand {
             app.kubernetes.io/managed-by=meshctl, the VirtualService also gateway.meshctl.io/name=NAME, so
             `meshctl gateway delete` removes exactly the routes created here.
 
+            After writing, the problems `meshctl gateway describe` would report are printed as warnings: no
+            gateway pod matches the selector, the certificate secret is not in the namespace of the gateway pods
+            (where Istio reads it), a host no route binds.
+
             --dry-run prints both objects (YAML unless -o json) and touches no cluster. Exit codes: 64 for
             inconsistent or invalid options (nothing is written), 1 when the API refuses a write (such as an
             existing gateway); a VirtualService that cannot be written takes its new Gateway away again.
@@ -72,8 +76,9 @@ enum GatewayCreateCommand {
                 _ = try? client.delete(IstioAPI.resource(.gateway), name: plan.gateway.name, namespace: namespace)
                 throw error
             }
-        } else {
-            context.printError("Warning: no --route given: the hosts are not bound to the gateway until a VirtualService names it")
+        }
+        for problem in problems(of: plan, client, rootNamespace: GlobalOptions(options).meshNamespace) {
+            context.printError("Warning: \(problem)")
         }
         if let format {
             context.standardOutput.write(render(written, format: format))
@@ -81,6 +86,22 @@ enum GatewayCreateCommand {
             for resource in plan.resources { context.print("\(IstioAPI.displayName(resource.kind, resource.name)) created") }
         }
         return .ok
+    }
+
+    /// What `gateway describe` would find wrong with the new gateway (no pod to serve it, its secret not where
+    /// the gateway pods run, hosts no route binds); nothing when the cluster cannot tell.
+    static func problems(of plan: GatewayPlan, _ client: KubeClient, rootNamespace: String) -> [String] {
+        let selector = (plan.gateway.spec.selector ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        guard let pods = try? client.list(.pods, options: ListOptions(labelSelector: selector, allNamespaces: true)).items else { return [] }
+        let documents = pods.map { pod -> Value in
+            var value = pod
+            value["kind"] = "Pod"
+            return value
+        } + plan.resources.map(\.value)
+        var snapshot = MeshSnapshot(documents: documents, defaultNamespace: plan.gateway.namespace ?? "default", rootNamespace: rootNamespace, complete: true)
+        snapshot.services = nil
+        snapshot.secrets = (try? ClusterSnapshot.certificateSecrets(client, snapshot)) ?? nil
+        return GatewayReport(plan.gateway, in: snapshot).problems
     }
 
     /// Several objects: YAML documents separated by `---` (ready for `kubectl apply -f -`), or a JSON `List`.
