@@ -28,6 +28,8 @@ enum CommandTree {
             DescribeCommand.spec,
             AuthzCommand.spec,
             ValidateCommand.spec,
+            AnalyzeCommand.spec,
+            GatewayCommand.spec,
             CompletionCommand.spec,
             HelpCommand.spec,
             CompleteCallbackCommand.spec,

@@ -71,6 +71,11 @@ public struct HTTPMatchRequest: Codable, Sendable, Hashable {
 public struct TLSRoute: Codable, Sendable, Hashable {
     public var match: [TLSMatchAttributes]?
     public var route: [RouteDestination]?
+
+    public init(match: [TLSMatchAttributes]? = nil, route: [RouteDestination]? = nil) {
+        self.match = match
+        self.route = route
+    }
 }
 
 /// The conditions of a TLS route.
@@ -81,6 +86,11 @@ public struct TLSMatchAttributes: Codable, Sendable, Hashable {
     public var sourceLabels: [String: String]?
     public var gateways: [String]?
     public var sourceNamespace: String?
+
+    public init(sniHosts: [String]? = nil, port: Int? = nil) {
+        self.sniHosts = sniHosts
+        self.port = port
+    }
 }
 
 /// A TCP route: L4 matches and destinations.

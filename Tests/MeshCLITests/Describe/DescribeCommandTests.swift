@@ -10,33 +10,13 @@ import Testing
 /// `describe node` and `describe pod` against a seeded local control plane with a gateway, meshed and
 /// unmeshed pods and Istio policy objects.
 @Suite(.serialized) struct DescribeCommandTests {
-    let plane: ControlPlane
-    let directory: URL
-    let kubeconfig: String
+    let local: LocalPlane
     let node: String
 
     init() throws {
-        directory = try TestTools.temporaryDirectory()
-        var options = ControlPlaneOptions(dataDirectory: directory.path, port: 0, istioCRDFile: ControlPlaneOptions.defaultIstioCRDFile())
-        options.bookmarkInterval = 1
-        plane = try ControlPlane(options: options)
-        let files = DataDirectory(directory.path)
-        kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        try """
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: local, cluster: {server: "https://127.0.0.1:\(plane.port)", certificate-authority: "\(files.caCertificate)"}}]
-            users: [{name: admin, user: {client-certificate: "\(files.adminCertificate)", client-key: "\(files.adminKey)"}}]
-            contexts: [{name: local, context: {cluster: local, user: admin, namespace: default}}]
-            current-context: local
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        let client = try KubeClient(config: ClientConfig(
-            server: "https://127.0.0.1:\(plane.port)",
-            tls: TLSSettings(caData: FileManager.default.contents(atPath: files.caCertificate),
-                             clientCertificateData: FileManager.default.contents(atPath: files.adminCertificate),
-                             clientKeyData: FileManager.default.contents(atPath: files.adminKey))))
-        node = KubeObject(try client.list(.nodes).items[0]).name
-        try seed(client)
+        local = try LocalPlane(bookmarkInterval: 1)
+        node = KubeObject(try local.client.list(.nodes).items[0]).name
+        try seed(local.client)
     }
 
     func seed(_ client: KubeClient) throws {
@@ -75,7 +55,7 @@ import Testing
     }
 
     func run(_ arguments: [String]) async -> InProcess.Result {
-        await InProcess.run(["--kubeconfig", kubeconfig] + arguments)
+        await local.run(arguments)
     }
 
     @Test func describeNodeClassifiesThePodsOnIt() async throws {
@@ -93,7 +73,7 @@ import Testing
     }
 
     @Test func describeNodeByIPPrintsATable() async throws {
-        let ip = try #require(plane.store.get("/nodes", namespace: "", name: node)?.value["status"]?["addresses"]?[0]?["address"]?.stringValue)
+        let ip = try #require(local.plane.store.get("/nodes", namespace: "", name: node)?.value["status"]?["addresses"]?[0]?["address"]?.stringValue)
         let result = await run(["describe", "node", ip])
         #expect(result.code == .ok, "\(result.standardError)")
         #expect(result.standardOutput.contains("Name:           \(node)"))
