@@ -74,6 +74,7 @@ enum AdminPages {
         let sumMillis = Double(runtime.stats.downstreamRqTimeMicrosTotal.load(ordering: .relaxed)) / 1000
         lines.append("\(histogram)_sum{envoy_http_conn_manager_prefix=\"meshctl\"} \(sumMillis)")
         lines.append("\(histogram)_count{envoy_http_conn_manager_prefix=\"meshctl\"} \(total)")
+        lines += runtime.stats.istio.prometheus()
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -24,6 +24,10 @@ extension HTTPProxyHandler {
         // The HTTP/1 decoder stops parsing after an upgrade request: unless the upgrade is accepted (and the
         // connection becomes a splice), it can't carry another request, so any other answer closes it.
         let followsConfig = adoptLatestConfig()
+        responseFlags = "-"
+        responseBytes = 0
+        grpcStatus = ""
+        metricLabels = requestMetricLabels(head)
         let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade && followsConfig)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 
@@ -79,6 +83,9 @@ extension HTTPProxyHandler {
         }
 
         let decision = listener.resolve(head, roll: loop.nextRandom())
+        if metricLabels.reporter == "source", case .forward(let target, _) = decision {
+            metricLabels.setDestinationService(target.config.name.split(separator: "|").first.map(String.init) ?? target.config.name)
+        }
 
         // Local rate limits (token buckets): over the limit answers 429 before any upstream work.
         var rateLimitHeaders: [(String, String)] = []
@@ -90,6 +97,7 @@ extension HTTPProxyHandler {
                 case .pass(let headers):
                     rateLimitHeaders += headers
                 case .limited(let headers):
+                    responseFlags = "RL"
                     localResponse(.tooManyRequests, body: "local_rate_limited", keepAlive: keepAlive, start: start, extraHeaders: headers)
                     return
                 }
@@ -107,9 +115,11 @@ extension HTTPProxyHandler {
             return
         case .noRoute:
             stats.noRoute.add(1, ordering: .relaxed)
+            responseFlags = "NR"
             localResponse(.notFound, body: "", keepAlive: keepAlive, start: start)
             return
         case .noCluster:
+            responseFlags = "NC"
             localResponse(.serviceUnavailable, body: "no healthy upstream", keepAlive: keepAlive, start: start)
             return
         }
@@ -118,6 +128,7 @@ extension HTTPProxyHandler {
         if let fault = rule?.fault {
             if let abort = fault.abort, percentHit(abort.percent) {
                 stats.faultAborts.add(1, ordering: .relaxed)
+                responseFlags = "FI"
                 localResponse(
                     HTTPResponseStatus(statusCode: abort.status), body: "fault filter abort", keepAlive: keepAlive,
                     start: start)
@@ -227,6 +238,36 @@ extension HTTPProxyHandler {
             method: head.method.rawValue, path: head.uri, host: head.headers.first(name: "host"), port: connection.port,
             headers: headers, sourcePrincipal: connection.principal, sourceIP: connection.clientAddress,
             destinationIP: connection.localAddress, requestPrincipal: identity?.principal, claims: identity?.claims)
+    }
+
+    /// The Istio labels of a request as it arrives: the listener's own side, the peer's identity from mTLS, the
+    /// destination service from the authority (outbound requests take it from their cluster instead).
+    func requestMetricLabels(_ head: HTTPRequestHead) -> IstioMetrics.Labels {
+        var labels = listener.metricLabels
+        if head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true {
+            labels.requestProtocol = "grpc"
+        }
+        if labels.reporter == "destination" {
+            labels.setDestinationService(head.headers.first(name: "host") ?? "")
+            labels.connectionSecurityPolicy = connection.principal == nil ? "none" : "mutual_tls"
+            if let principal = connection.principal {
+                labels.sourcePrincipal = principal
+                var peer = AuthzRequest()
+                peer.sourcePrincipal = principal
+                labels.sourceWorkloadNamespace = peer.sourceNamespace ?? "unknown"
+            }
+        }
+        return labels
+    }
+
+    /// Records Istio's request metrics for the request that just got its answer.
+    func recordIstioMetrics(status: Int, start: NIODeadline, requestBytes: Int) {
+        var labels = metricLabels
+        labels.responseCode = String(status)
+        labels.responseFlags = responseFlags
+        labels.grpcResponseStatus = grpcStatus
+        let millis = Double((NIODeadline.now() - start).nanoseconds) / 1_000_000
+        runtime.stats.istio.recordRequest(labels, durationMillis: millis, requestBytes: requestBytes, responseBytes: responseBytes)
     }
 
     /// Seconds since 1970 (token `exp`/`nbf` checks).

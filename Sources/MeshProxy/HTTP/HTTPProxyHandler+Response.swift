@@ -14,6 +14,7 @@ extension HTTPProxyHandler {
             responseHead(head, context: context)
         case .body(let buffer):
             runtime.stats.downstreamCxTxBytes.add(buffer.readableBytes, ordering: .relaxed)
+            responseBytes += buffer.readableBytes
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end(let trailers):
             if exchange.status == 101 && exchange.isUpgrade {
@@ -49,6 +50,7 @@ extension HTTPProxyHandler {
         exchange.perTryTimeout = nil
         exchange.responseStarted = true
         exchange.status = status
+        if let code = head.headers.first(name: "grpc-status") { grpcStatus = code }
         var response = head
         response.version = isHTTP2 ? .http2 : requestVersion
         HeaderPolicy.stripHopByHop(&response.headers)
@@ -77,6 +79,7 @@ extension HTTPProxyHandler {
         if canRetry(connectFailure: false) {
             retry()
         } else {
+            responseFlags = "UC"
             errorResponse(
                 .serviceUnavailable,
                 body: "upstream connect error or disconnect/reset before headers. reset reason: connection termination")
@@ -86,6 +89,7 @@ extension HTTPProxyHandler {
     /// The response ended: recycle the upstream connection, account, and get ready for the next request.
     func finishExchange(trailers: HTTPHeaders?) {
         guard let exchange, let context else { return }
+        if let code = trailers?.first(name: "grpc-status") { grpcStatus = code }
         if let upstream = exchange.upstream {
             upstream.owner = nil
             let limit = exchange.cluster.limits.maxRequestsPerConnection
@@ -108,6 +112,7 @@ extension HTTPProxyHandler {
         let micros = Int((NIODeadline.now() - exchange.start).nanoseconds / 1000)
         runtime.stats.recordResponse(status: status, micros: micros)
         runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
+        recordIstioMetrics(status: status, start: exchange.start, requestBytes: exchange.receivedBodyBytes)
         if runtime.config.accessLog { AccessLog.write(exchange, status: status, micros: micros, client: clientAddress) }
         lastActivity = NIODeadline.now()
         if exchange.keepAlive && !loop.draining && adoptLatestConfig() {
@@ -170,6 +175,7 @@ extension HTTPProxyHandler {
 
     /// 503 with Envoy's `x-envoy-overloaded: true`: a circuit breaker is open.
     func overflowResponse() {
+        responseFlags = "UO"
         errorResponse(.serviceUnavailable, body: "upstream connect error or disconnect/reset before headers. reset reason: overflow", extraHeaders: [("x-envoy-overloaded", "true")])
     }
 
@@ -187,6 +193,7 @@ extension HTTPProxyHandler {
         }
         writeLocal(status, body: body, keepAlive: keepAlive, extraHeaders: extraHeaders, context: context)
         runtime.stats.recordResponse(status: Int(status.code), micros: Int((NIODeadline.now() - start).nanoseconds / 1000))
+        recordIstioMetrics(status: Int(status.code), start: start, requestBytes: 0)
         runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
         lastActivity = NIODeadline.now()
         if !keepAlive || loop.draining {
@@ -211,6 +218,7 @@ extension HTTPProxyHandler {
         let version: HTTPVersion = isHTTP2 ? .http2 : requestVersion
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
         if !body.isEmpty {
+            responseBytes += body.utf8.count
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         }
     }

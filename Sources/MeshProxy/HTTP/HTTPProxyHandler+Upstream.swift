@@ -12,6 +12,7 @@ extension HTTPProxyHandler {
         let cluster = exchange.cluster
         guard let endpoint = cluster.pickEndpoint(hash: exchange.hashKey, random: loop.nextRandom()) else {
             self.exchange = exchange
+            responseFlags = "UH"
             errorResponse(.serviceUnavailable, body: "no healthy upstream")
             return
         }
@@ -159,6 +160,7 @@ extension HTTPProxyHandler {
         if canRetry(connectFailure: true) {
             retry()
         } else {
+            responseFlags = "UF"
             errorResponse(
                 .serviceUnavailable,
                 body: "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
@@ -179,6 +181,7 @@ extension HTTPProxyHandler {
         let stats = exchange.cluster.stats
         if stats.upstreamRqRetryActive.load(ordering: .relaxed) >= exchange.cluster.limits.maxRetries {
             stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
+            responseFlags = "URX"
             errorResponse(.serviceUnavailable, body: "upstream retry limit exceeded")
             return
         }
@@ -205,6 +208,7 @@ extension HTTPProxyHandler {
             abandonExchange()
             context?.close(promise: nil)
         } else {
+            responseFlags = "UT"
             errorResponse(.gatewayTimeout, body: "upstream request timeout")
         }
     }
@@ -216,6 +220,7 @@ extension HTTPProxyHandler {
         if canRetry(connectFailure: false) {
             retry()
         } else {
+            responseFlags = "UT"
             errorResponse(.gatewayTimeout, body: "upstream request timeout")
         }
     }

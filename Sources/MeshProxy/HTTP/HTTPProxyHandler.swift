@@ -27,6 +27,12 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var upgraded = false
     /// Request heads received on this connection.
     var requestsSeen = 0
+    /// Istio metric labels of the current request, its response flags (Envoy's `%RESPONSE_FLAGS%`), response
+    /// body bytes and gRPC status.
+    var metricLabels = IstioMetrics.Labels()
+    var responseFlags = "-"
+    var responseBytes = 0
+    var grpcStatus = ""
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
 

@@ -27,6 +27,9 @@ final class ListenerRuntime: Sendable {
     let authenticator: RequestAuthenticator?
     /// Local rate limits that cover this listener.
     let rateLimiters: [LocalRateLimiter]
+    /// The Istio metric labels this listener's side fills in: `reporter` and its own workload (destination
+    /// labels for an inbound sidecar listener, source labels otherwise).
+    let metricLabels: IstioMetrics.Labels
     let defaultCluster: ClusterRuntime?
     let routes: RouteTable
     let clusters: [String: ClusterRuntime]
@@ -36,9 +39,11 @@ final class ListenerRuntime: Sendable {
     init(
         config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
         clusters: [String: ClusterRuntime], transport: Transport, mtlsMode: PeerAuthenticationResolver.Resolution? = nil,
-        authorizer: InboundAuthorizer? = nil, authenticator: RequestAuthenticator? = nil, rateLimiters: [LocalRateLimiter] = []
+        authorizer: InboundAuthorizer? = nil, authenticator: RequestAuthenticator? = nil, rateLimiters: [LocalRateLimiter] = [],
+        metricLabels: IstioMetrics.Labels = IstioMetrics.Labels()
     ) {
         self.rateLimiters = rateLimiters
+        self.metricLabels = metricLabels
         self.authenticator = authenticator
         self.config = config
         self.tlsContext = tlsContext

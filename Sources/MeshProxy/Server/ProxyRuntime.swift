@@ -49,6 +49,9 @@ final class ProxyRuntime: Sendable {
             rules: try RequestAuthenticator.rules(
                 from: config.security.requestAuthentications, workload: config.security.workload,
                 rootNamespace: config.security.rootNamespace))
+        let ownPrincipal = config.security.identity?.certificateFile
+            .flatMap { try? NIOSSLCertificate.fromPEMFile($0).first }
+            .flatMap(PeerIdentity.spiffeID(of:))
         let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
         let rateLimiters = config.rateLimits.map { LocalRateLimiter(config: $0, now: now) }
         self.rateLimiters = rateLimiters
@@ -98,7 +101,8 @@ final class ProxyRuntime: Sendable {
                 config: listener, tlsContext: tls, defaultCluster: defaultCluster, routes: config.routes.routes(for: listener),
                 clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil,
                 authenticator: inbound ? authenticator : nil,
-                rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [])
+                rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [],
+                metricLabels: .own(listener: listener, workload: config.security.workload, principal: ownPrincipal))
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {

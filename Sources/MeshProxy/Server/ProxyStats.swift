@@ -28,6 +28,8 @@ final class ProxyStats: Sendable {
     /// Config reloads applied and refused (Envoy's `update_success`/`update_rejected` of a config source).
     let configReloadSuccess = Atomic<Int>(0)
     let configReloadRejected = Atomic<Int>(0)
+    /// Istio's standard metrics, by label set.
+    let istio = IstioMetrics()
     /// Request duration histogram bucket counts (upper bounds in `durationBucketsMillis`).
     let durationBuckets: [Counter]
 

@@ -13,6 +13,8 @@ final class SpliceHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// Bytes read before the partner was joined (leftovers of a protocol switch); sent on pairing.
     private var early: [NIOAny] = []
+    /// Bytes read on this end so far (for Istio's TCP metrics).
+    private(set) var bytesRead = 0
     init() {}
 
     /// Joins two ends; both must belong to channels of the same event loop. Bytes each end read before (the
@@ -73,6 +75,7 @@ final class SpliceHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        bytesRead += unwrapInboundIn(data).readableBytes
         guard let partner else {
             early.append(data)
             return

@@ -51,6 +51,25 @@ enum TCPProxy {
         try sync.addHandler(gate)
     }
 
+    /// Istio's TCP metrics of a spliced connection: opened now, bytes each way and closed when it ends.
+    private static func meter(
+        _ channel: any Channel, downstream: SpliceHandler, upstream: SpliceHandler, cluster: ClusterRuntime,
+        runtime: ProxyRuntime, listener: ListenerRuntime
+    ) {
+        var labels = listener.metricLabels
+        let principal = ConnectionInfo.of(channel, listener: listener).principal
+        if labels.reporter == "destination" {
+            labels.connectionSecurityPolicy = principal == nil ? "none" : "mutual_tls"
+            labels.sourcePrincipal = principal ?? "unknown"
+        }
+        labels.setDestinationService(cluster.config.name.split(separator: "|").first.map(String.init) ?? cluster.config.name)
+        let metrics = runtime.stats.istio
+        metrics.recordTCP(labels, opened: 1)
+        channel.closeFuture.assumeIsolated().whenComplete { _ in
+            metrics.recordTCP(labels, closed: 1, sent: upstream.bytesRead, received: downstream.bytesRead)
+        }
+    }
+
     /// Opens the upstream connection on the channel's loop and joins the two splice ends.
     static func connectUpstream(
         _ channel: any Channel, downstream: SpliceHandler, runtime: ProxyRuntime, listener: ListenerRuntime
@@ -92,6 +111,7 @@ enum TCPProxy {
                     do {
                         try upstream.pipeline.syncOperations.addHandler(upstreamEnd)
                         SpliceHandler.pair(downstream, upstreamEnd)
+                        meter(channel, downstream: downstream, upstream: upstreamEnd, cluster: cluster, runtime: runtime, listener: listener)
                     } catch {
                         upstream.close(promise: nil)
                         channel.close(promise: nil)

@@ -49,6 +49,12 @@ struct RateLimitEndToEndTests {
         let stats = try await proxy.admin("/stats").body
         #expect(stats.contains("api_limit.http_local_rate_limit.rate_limited: 3"), "\(stats)")
         #expect(stats.contains("api_limit.http_local_rate_limit.ok: 5"))
+        // Istio's metrics see the same traffic: 5 answered by the upstream, 3 rate limited (flag RL).
+        let prometheus = try await proxy.admin("/stats/prometheus").body.split(separator: "\n")
+        let requests = prometheus.filter { $0.hasPrefix("istio_requests_total{reporter=\"destination\"") && $0.contains("destination_workload=\"asset-api\"") }
+        #expect(requests.contains { $0.contains("response_code=\"200\"") && $0.contains("response_flags=\"-\"") && $0.hasSuffix("} 5") }, "\(requests)")
+        #expect(requests.contains { $0.contains("response_code=\"429\"") && $0.contains("response_flags=\"RL\"") && $0.hasSuffix("} 3") })
+        #expect(prometheus.contains { $0.hasPrefix("istio_request_duration_milliseconds_count{") && $0.contains("response_code=\"200\"") && $0.hasSuffix("} 5") })
     }
 
     @Test("perHeader gives each client its own bucket; route limits only the VirtualService route they name")

@@ -1,6 +1,6 @@
 import Foundation
 import MeshCore
-import MeshProxy
+@testable import MeshProxy
 import MeshTestSupport
 import NIOCore
 import NIOPosix
@@ -22,6 +22,15 @@ struct TCPAndTLSTests {
         defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); try? await echo.close().get(); try? await group.shutdownGracefully() } }
         let reply = try await EchoServer.halfCloseClient(port: server.ports["tcp"]!, send: "hello", group: group)
         #expect(reply == "hello|bye")
+        // Istio's TCP metrics: one connection opened and closed, 5 bytes in, 9 out (the echo and "|bye").
+        let prometheus = try await poll(timeout: .seconds(10)) { () -> String? in
+            let text = AdminPages.prometheus(server.runtime)
+            return text.contains("istio_tcp_connections_closed_total{") ? text : nil
+        } ?? ""
+        #expect(prometheus.contains("request_protocol=\"tcp\""))
+        #expect(prometheus.split(separator: "\n").contains { $0.hasPrefix("istio_tcp_received_bytes_total{") && $0.hasSuffix("} 5") }, "\(prometheus)")
+        #expect(prometheus.split(separator: "\n").contains { $0.hasPrefix("istio_tcp_sent_bytes_total{") && $0.hasSuffix("} 9") })
+        #expect(prometheus.split(separator: "\n").contains { $0.hasPrefix("istio_tcp_connections_opened_total{") && $0.hasSuffix("} 1") })
     }
 
     @Test("TLS termination serves HTTP/1.1 and h2 by ALPN")
