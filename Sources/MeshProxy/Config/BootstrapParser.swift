@@ -91,6 +91,7 @@ enum BootstrapParser {
         }
         if let gateway = try spec.child("gateway") { try applyGateway(gateway, to: &config) }
         config.rateLimits += try RateLimitParser.bootstrap(spec.children("rateLimits"))
+        if let tracing = try spec.child("tracing") { try TracingParser.bootstrap(tracing, to: &config.tracing) }
         // A gateway's listeners may all come from Gateway resources.
         guard !config.listeners.isEmpty || config.role == "gateway" else {
             throw spec.fail("listeners", "at least one listener is required")

@@ -12,6 +12,7 @@ public enum ConfigLoader {
         var virtualServices: [(String, FieldReader)] = []
         var gateways: [GatewayParser.Document] = []
         var envoyFilters: [FieldReader] = []
+        var telemetries: [(String, FieldReader)] = []
         var sawBootstrap = false
         var identity: UpstreamTLSConfig?
         for (index, document) in documents.enumerated() where !document.isNull {
@@ -34,10 +35,11 @@ public enum ConfigLoader {
                 try SecurityParser.apply(document, label: label, to: &config.security)
             case "Gateway": gateways.append(.init(namespace: namespace ?? "default", name: name, spec: spec))
             case "EnvoyFilter": envoyFilters.append(spec)
+            case "Telemetry": telemetries.append((namespace ?? "default", spec))
             case "Sidecar":
                 continue  // accepted; enforced in later parts
             default:
-                throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, Gateway, PeerAuthentication, RequestAuthentication, AuthorizationPolicy, EnvoyFilter, Sidecar)")
+                throw ProxyError(.invalidConfig, "\(label): unsupported kind (expected ProxyBootstrap, ServiceEntry, DestinationRule, VirtualService, Gateway, PeerAuthentication, RequestAuthentication, AuthorizationPolicy, EnvoyFilter, Telemetry, Sidecar)")
             }
         }
         if let shorthand {
@@ -53,6 +55,16 @@ public enum ConfigLoader {
             try VirtualServiceParser.apply(spec, namespace: namespace, to: &config)
         }
         if config.role == "gateway" { try GatewayParser.apply(gateways, to: &config) }
+        let workload = (namespace: config.security.workload.namespace, labels: config.security.workload.labels)
+        var telemetry: [(rank: Int, apply: (inout TracingConfig) -> Void)] = []
+        for (namespace, spec) in telemetries {
+            if let applies = try TracingParser.telemetry(
+                spec, namespace: namespace, workload: workload, rootNamespace: config.security.rootNamespace)
+            {
+                telemetry.append(applies)
+            }
+        }
+        for entry in telemetry.sorted(by: { $0.rank < $1.rank }) { entry.apply(&config.tracing) }
         for spec in envoyFilters {
             config.rateLimits += try RateLimitParser.envoyFilter(spec, workloadLabels: config.security.workload.labels)
         }

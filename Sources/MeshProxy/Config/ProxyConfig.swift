@@ -26,6 +26,8 @@ public struct ProxyConfig: Sendable {
     public var gateway = GatewaySettings()
     /// Local rate limits on HTTP requests (EnvoyFilter local_ratelimit, or the bootstrap's `rateLimits`).
     public var rateLimits: [LocalRateLimitConfig] = []
+    /// Trace propagation, sampling and span export.
+    public var tracing = TracingConfig()
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),

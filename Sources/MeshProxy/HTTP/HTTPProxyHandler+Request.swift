@@ -28,6 +28,7 @@ extension HTTPProxyHandler {
         responseBytes = 0
         grpcStatus = ""
         metricLabels = requestMetricLabels(head)
+        activeSpan = beginSpan(head)
         let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade && followsConfig)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 
@@ -151,6 +152,12 @@ extension HTTPProxyHandler {
         HeaderPolicy.addForwardingHeaders(
             &upstreamHead.headers, clientAddress: clientAddress, scheme: listener.scheme,
             requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+        if var span = activeSpan {
+            span.context.inject(into: &upstreamHead.headers, spanID: span.spanID)
+            span.requestID = upstreamHead.headers.first(name: "x-request-id") ?? ""
+            span.upstreamCluster = cluster.config.name
+            activeSpan = span
+        }
         if let rule {
             applyRouteRewrites(rule, original: head, to: &upstreamHead)
         }
@@ -268,6 +275,42 @@ extension HTTPProxyHandler {
         labels.grpcResponseStatus = grpcStatus
         let millis = Double((NIODeadline.now() - start).nanoseconds) / 1_000_000
         runtime.stats.istio.recordRequest(labels, durationMillis: millis, requestBytes: requestBytes, responseBytes: responseBytes)
+        finishSpan(labels, requestBytes: requestBytes)
+    }
+
+    /// Starts the proxy's span: the caller's trace (W3C or B3) or a new one.
+    func beginSpan(_ head: HTTPRequestHead) -> ActiveSpan {
+        let loop = self.loop
+        let (context, spanID) = runtime.tracer.begin(incoming: TraceContext.extract(from: head.headers)) { loop.nextRandom() }
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        return ActiveSpan(
+            context: context, spanID: spanID, startMicros: Int64(Self.wallClockSeconds() * 1_000_000),
+            method: head.method.rawValue, url: "\(listener.scheme)://\(head.headers.first(name: "host") ?? "")\(path)",
+            httpProtocol: isHTTP2 ? "HTTP/2" : "HTTP/1.1")
+    }
+
+    /// Hands the finished span to the exporter when the trace is sampled.
+    private func finishSpan(_ labels: IstioMetrics.Labels, requestBytes: Int) {
+        guard let span = activeSpan else { return }
+        activeSpan = nil
+        guard span.context.sampled == true, let exporter = runtime.tracer.exporter else { return }
+        let isServer = labels.reporter == "destination"
+        let port = (isServer ? connection.port : span.upstreamPort).map(String.init) ?? ""
+        let tags: [(String, String)] = [
+            ("component", "proxy"), ("http.method", span.method), ("http.url", span.url), ("http.protocol", span.httpProtocol),
+            ("http.status_code", labels.responseCode), ("response_flags", labels.responseFlags),
+            ("upstream_cluster", span.upstreamCluster), ("guid:x-request-id", span.requestID),
+            ("request_size", String(requestBytes)), ("response_size", String(responseBytes)),
+            ("istio.namespace", runtime.config.security.workload.namespace),
+            ("istio.canonical_service", isServer ? labels.destinationApp : labels.sourceApp),
+            ("peer.address", connection.clientAddress),
+        ]
+        let now = Int64(Self.wallClockSeconds() * 1_000_000)
+        exporter.add(Span(
+            traceID: span.context.traceID, id: span.spanID, parentID: span.context.parentSpanID,
+            name: "\(labels.destinationService):\(port)/*", isServer: isServer, startMicros: span.startMicros,
+            durationMicros: now - span.startMicros, serviceName: runtime.tracer.serviceName,
+            remoteAddress: isServer ? connection.clientAddress : nil, tags: tags, isError: (Int(labels.responseCode) ?? 0) >= 500))
     }
 
     /// Seconds since 1970 (token `exp`/`nbf` checks).

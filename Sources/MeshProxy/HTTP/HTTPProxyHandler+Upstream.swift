@@ -17,6 +17,7 @@ extension HTTPProxyHandler {
             return
         }
         exchange.endpoint = endpoint
+        activeSpan?.upstreamPort = endpoint.config.address.port
         endpoint.activeRequests.add(1, ordering: .relaxed)
         if let perTry = exchange.retry.perTryTimeout, exchange.retry.attempts > 0 {
             let generation = self.generation

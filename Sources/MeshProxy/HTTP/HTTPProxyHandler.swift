@@ -30,6 +30,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Istio metric labels of the current request, its response flags (Envoy's `%RESPONSE_FLAGS%`), response
     /// body bytes and gRPC status.
     var metricLabels = IstioMetrics.Labels()
+    /// The proxy's span of the current request.
+    var activeSpan: ActiveSpan?
     var responseFlags = "-"
     var responseBytes = 0
     var grpcStatus = ""

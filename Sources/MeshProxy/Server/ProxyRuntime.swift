@@ -14,6 +14,8 @@ final class ProxyRuntime: Sendable {
     let listeners: [ListenerRuntime]
     /// Local rate limits, each with its buckets (shared by the listeners it covers).
     let rateLimiters: [LocalRateLimiter]
+    /// Trace propagation and span export.
+    let tracer: Tracer
     private let loops: [ObjectIdentifier: LoopState]
     let startedAt: NIODeadline
     private let successor = Mutex<ProxyRuntime?>(nil)
@@ -55,6 +57,12 @@ final class ProxyRuntime: Sendable {
         let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
         let rateLimiters = config.rateLimits.map { LocalRateLimiter(config: $0, now: now) }
         self.rateLimiters = rateLimiters
+        let workload = config.security.workload
+        let exporter = config.tracing.exports ? SpanExporter(config: config.tracing, eventLoop: group.next()) : nil
+        exporter?.start()
+        self.tracer = Tracer(
+            config: config.tracing, exporter: exporter,
+            serviceName: "\(workload.name ?? workload.labels["app"] ?? "unknown").\(workload.namespace)")
         var meshContexts: [ListenerConfig.ListenerProtocol: NIOSSLContext] = [:]
         func meshContext(_ kind: ListenerConfig.ListenerProtocol) throws -> NIOSSLContext {
             if let context = meshContexts[kind] { return context }
@@ -143,6 +151,7 @@ final class ProxyRuntime: Sendable {
         for state in loops.values {
             state.eventLoop.execute { state.retire() }
         }
+        _ = tracer.exporter?.stop()
     }
 
     /// Requests in flight across all loops.
