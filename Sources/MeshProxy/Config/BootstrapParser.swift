@@ -83,11 +83,19 @@ enum BootstrapParser {
             guard let direction = ListenerConfig.Direction(rawValue: directionName) else {
                 throw listener.fail("direction", "expected inbound or outbound")
             }
+            var bandwidth: BandwidthLimit?
+            if let limits = try listener.child("bandwidth") {
+                guard kind == .tcp else { throw listener.fail("bandwidth", "bandwidth limits apply to tcp listeners") }
+                bandwidth = BandwidthLimit(
+                    perConnection: try byteRate(limits, "perConnection"), perListener: try byteRate(limits, "perListener"))
+            }
             let targetPort = try listener.int("targetPort")
             if let targetPort, !(1...65535).contains(targetPort) { throw listener.fail("targetPort", "must be in 1..65535") }
-            config.listeners.append(ListenerConfig(
+            var parsed = ListenerConfig(
                 name: name, address: address, protocol: kind, tls: serverTLS, defaultCluster: cluster, direction: direction,
-                targetPort: targetPort))
+                targetPort: targetPort)
+            parsed.bandwidth = bandwidth
+            config.listeners.append(parsed)
         }
         if let gateway = try spec.child("gateway") { try applyGateway(gateway, to: &config) }
         config.rateLimits += try RateLimitParser.bootstrap(spec.children("rateLimits"))
@@ -114,6 +122,25 @@ enum BootstrapParser {
                 certificateFile: try credential.requiredString("certificate"), keyFile: try credential.requiredString("key"),
                 clientCAFile: try credential.string("ca"))
         }
+    }
+
+    /// A bytes-per-second rate: a number of bytes, or a quantity such as `512Ki`, `10Mi`, `1G`.
+    static func byteRate(_ reader: FieldReader, _ key: String) throws(ProxyError) -> Int? {
+        guard reader.has(key) else { return nil }
+        let text: String
+        if let number = try? reader.int(key) {
+            text = String(number)
+        } else {
+            text = try reader.string(key) ?? ""
+        }
+        let units: [(String, Int)] = [("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("k", 1000), ("M", 1_000_000), ("G", 1_000_000_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let number = Int(text.dropLast(suffix.count)), number > 0 { return number * factor }
+        }
+        guard let bytes = Int(text), bytes > 0 else {
+            throw reader.fail(key, "expected bytes per second, such as 1048576 or 1Mi (Ki, Mi, Gi, k, M, G)")
+        }
+        return bytes
     }
 
     static func upstreamTLS(_ tls: FieldReader) throws(ProxyError) -> UpstreamTLSConfig {

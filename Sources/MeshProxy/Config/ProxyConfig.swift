@@ -98,6 +98,8 @@ public struct ListenerConfig: Sendable {
     /// The workload port this listener stands for (`portLevelMtls` keys, AuthorizationPolicy `ports`,
     /// `destination.port`); the port it binds to when unset.
     public var targetPort: Int?
+    /// Bytes-per-second limits of a TCP listener (per connection and listener-wide, each direction).
+    public var bandwidth: BandwidthLimit?
     /// Set on listeners made from Gateway servers: only VirtualServices bound to those Gateways route here,
     /// and PeerAuthentication does not apply (the gateway's own TLS settings do).
     public var gateway: GatewayBinding?

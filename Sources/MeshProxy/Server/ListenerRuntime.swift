@@ -35,6 +35,9 @@ final class ListenerRuntime: Sendable {
     let clusters: [String: ClusterRuntime]
     /// `https` behind TLS termination, else `http` (for x-forwarded-proto and scheme matches).
     let scheme: String
+    /// The listener-wide bandwidth buckets, one per direction.
+    private let sharedUpload: ByteBucket?
+    private let sharedDownload: ByteBucket?
 
     init(
         config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
@@ -54,6 +57,9 @@ final class ListenerRuntime: Sendable {
         self.routes = routes
         self.clusters = clusters
         self.scheme = tlsContext == nil ? "http" : "https"
+        let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
+        self.sharedUpload = config.bandwidth?.perListener.map { ByteBucket(bytesPerSecond: $0, now: now) }
+        self.sharedDownload = config.bandwidth?.perListener.map { ByteBucket(bytesPerSecond: $0, now: now) }
     }
 
     /// Whether connections accepted by `other` (an older config's listener of the same name) can go on under
@@ -64,6 +70,19 @@ final class ListenerRuntime: Sendable {
         case (.plaintext, .plaintext), (.tls, .tls), (.permissive, .permissive): return true
         default: return false
         }
+    }
+
+    /// Which way bytes flow on a TCP connection: client to upstream, or back.
+    enum Direction { case upload, download }
+
+    /// Buckets for one new connection's bytes in `direction`: its own, and the listener's shared one.
+    func bandwidthBuckets(direction: Direction) -> [ByteBucket] {
+        guard let limit = config.bandwidth else { return [] }
+        let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
+        var buckets: [ByteBucket] = []
+        if let rate = limit.perConnection { buckets.append(ByteBucket(bytesPerSecond: rate, now: now)) }
+        if let shared = direction == .upload ? sharedUpload : sharedDownload { buckets.append(shared) }
+        return buckets
     }
 
     /// What to do with a request: the route rule that applies (if any) and the cluster chosen.

@@ -15,7 +15,21 @@ final class SpliceHandler: ChannelDuplexHandler {
     private var early: [NIOAny] = []
     /// Bytes read on this end so far (for Istio's TCP metrics).
     private(set) var bytesRead = 0
-    init() {}
+    /// Bandwidth limits on what this end reads (its own bucket and its listener's), if any. Bytes over the
+    /// limit wait in `throttled` and go to the partner as the buckets allow; meanwhile no more is read (so at
+    /// most one read's worth waits), and a FIN waits behind them (`finWaiting`).
+    private let buckets: [ByteBucket]
+    private var throttled: [ByteBuffer] = []
+    private var releaseScheduled = false
+    private var heldRead = false
+    private var finWaiting = false
+    /// Bytes released at a time: a tenth of the lowest rate, so the pacing stays smooth.
+    private let releaseChunk: Int
+
+    init(buckets: [ByteBucket] = []) {
+        self.buckets = buckets
+        self.releaseChunk = max(1024, (buckets.map(\.bytesPerSecond).min() ?? 0) / 10)
+    }
 
     /// Joins two ends; both must belong to channels of the same event loop. Bytes each end read before (the
     /// leftovers of a protocol switch) are written and flushed to the other first. If either channel closed
@@ -75,7 +89,13 @@ final class SpliceHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        bytesRead += unwrapInboundIn(data).readableBytes
+        let count = unwrapInboundIn(data).readableBytes
+        bytesRead += count
+        if !buckets.isEmpty, partner != nil {
+            throttled.append(unwrapInboundIn(data))
+            release()
+            return
+        }
         guard let partner else {
             early.append(data)
             return
@@ -88,7 +108,44 @@ final class SpliceHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if !throttled.isEmpty || releaseScheduled {
+            heldRead = true
+            return
+        }
         apply(state.readRequested(partnerWritable: partner?.isWritable ?? false))
+    }
+
+    /// Passes waiting bytes to the partner, a chunk at a time, each charged to the buckets; when they are in
+    /// debt, the rest waits for the pause they ask for. Once all is passed on, a held read or FIN proceeds.
+    private func release() {
+        guard !releaseScheduled, let context else { return }
+        while !throttled.isEmpty {
+            guard let target = partner?.context else {
+                throttled.removeAll()
+                return
+            }
+            let chunk = throttled[0].readSlice(length: min(releaseChunk, throttled[0].readableBytes))!
+            if throttled[0].readableBytes == 0 { throttled.removeFirst() }
+            let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
+            let pause = buckets.map { $0.take(chunk.readableBytes, now: now) }.max() ?? 0
+            target.writeAndFlush(NIOAny(chunk), promise: nil)
+            if pause > 0 {
+                releaseScheduled = true
+                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(pause)) { [self] in
+                    releaseScheduled = false
+                    release()
+                }
+                return
+            }
+        }
+        if finWaiting {
+            finWaiting = false
+            apply(state.peerClosedInput())
+            if state.isDone { context.close(promise: nil) }
+        } else if heldRead {
+            heldRead = false
+            read(context: context)
+        }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -98,6 +155,10 @@ final class SpliceHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, case .inputClosed = event {
+            if !throttled.isEmpty || releaseScheduled {
+                finWaiting = true
+                return
+            }
             apply(state.peerClosedInput())
             if state.isDone { context.close(promise: nil) }
             return

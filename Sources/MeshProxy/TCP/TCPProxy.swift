@@ -13,7 +13,7 @@ enum TCPProxy {
         runtime.stats.tcpConnections.add(1, ordering: .relaxed)
         let sync = channel.pipeline.syncOperations
         if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
-        let downstream = SpliceHandler()
+        let downstream = SpliceHandler(buckets: listener.bandwidthBuckets(direction: .upload))
         guard let authorizer = listener.authorizer else {
             try sync.addHandler(downstream)
             connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
@@ -107,7 +107,7 @@ enum TCPProxy {
                 switch result {
                 case .success(let upstream):
                     upstream.closeFuture.whenComplete { _ in cluster.stats.upstreamCxActive.subtract(1, ordering: .relaxed) }
-                    let upstreamEnd = SpliceHandler()
+                    let upstreamEnd = SpliceHandler(buckets: listener.bandwidthBuckets(direction: .download))
                     do {
                         try upstream.pipeline.syncOperations.addHandler(upstreamEnd)
                         SpliceHandler.pair(downstream, upstreamEnd)

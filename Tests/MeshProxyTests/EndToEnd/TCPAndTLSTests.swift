@@ -112,3 +112,62 @@ struct SpiffePKI {
         return SpiffePKI(directory: dir)
     }
 }
+
+/// TCP bandwidth limits: a connection is throttled to its bytes per second without losing a byte.
+@Suite("TCP bandwidth limits", .serialized)
+struct BandwidthTests {
+    @Test("200 KB each way through a 64 KiB/s per-connection limit takes at least 2 s (one second of burst), intact")
+    func perConnection() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let echo = try await EchoServer.start(group: group)
+        let yaml = """
+            apiVersion: meshctl.dev/v1alpha1
+            kind: ProxyBootstrap
+            metadata: {name: cassandra-sidecar}
+            spec:
+              listeners:
+              - name: cql
+                address: "127.0.0.1:0"
+                protocol: tcp
+                upstream: "127.0.0.1:\(echo.localAddress!.port!)"
+                bandwidth: {perConnection: 64Ki, perListener: 10Mi}
+            """
+        let config = try ConfigLoader.load(documents: YAML.parseDocuments(yaml))
+        #expect(config.listeners[0].bandwidth == BandwidthLimit(perConnection: 65536, perListener: 10 * 1_048_576))
+        let server = try ProxyServer(config: config)
+        try await server.start()
+        defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); try? await echo.close().get(); try? await group.shutdownGracefully() } }
+
+        let payload = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let connection = try KeepAliveConnection(port: try #require(server.ports["cql"]))
+        let started = ContinuousClock.now
+        let reader = Task { connection.readAllBytes() }
+        #expect(connection.send(payload))
+        connection.finishSending()
+        let echoed = await reader.value
+        let elapsed = ContinuousClock.now - started
+        let intact = echoed.count == payload.count + 4 && echoed.prefix(payload.count).elementsEqual(payload)
+        #expect(intact, "\(echoed.count) bytes came back for \(payload.count) sent")
+        #expect(String(decoding: echoed.suffix(4), as: UTF8.self) == "|bye")
+        // (200,000 - 65,536 bytes of burst) / 65,536 bytes/s ≈ 2.05 s at least; only a lower bound is checked.
+        #expect(elapsed >= .milliseconds(1900), "took \(elapsed): not throttled")
+    }
+
+    @Test("bandwidth needs a tcp listener and a positive rate")
+    func invalid() throws {
+        for (listener, expected) in [
+            ("{name: web, address: \"127.0.0.1:0\", protocol: http, upstream: \"127.0.0.1:1\", bandwidth: {perConnection: 1Mi}}",
+             "spec.listeners[0].bandwidth: bandwidth limits apply to tcp listeners"),
+            ("{name: db, address: \"127.0.0.1:0\", protocol: tcp, upstream: \"127.0.0.1:1\", bandwidth: {perConnection: lots}}",
+             "spec.listeners[0].bandwidth.perConnection: expected bytes per second"),
+        ] {
+            let yaml = "kind: ProxyBootstrap\nmetadata: {name: b}\nspec:\n  listeners:\n  - \(listener)"
+            do {
+                _ = try ConfigLoader.load(documents: YAML.parseDocuments(yaml))
+                Issue.record("accepted \(listener)")
+            } catch let error as ProxyError {
+                #expect(error.message.contains(expected), "\(error.message)")
+            }
+        }
+    }
+}

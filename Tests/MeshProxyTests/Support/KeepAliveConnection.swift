@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// One persistent HTTP/1.1 connection to 127.0.0.1 over a blocking socket (reads time out after 10 s), to see
-/// what happens to a connection across proxy events such as a config reload.
-final class KeepAliveConnection {
+/// what happens to a connection across proxy events such as a config reload. One task may send while another
+/// reads (the kernel allows it; only reading touches `buffer`), hence `@unchecked Sendable`.
+final class KeepAliveConnection: @unchecked Sendable {
     struct Response {
         var status: Int
         var headers: [String: String]
@@ -71,11 +72,21 @@ final class KeepAliveConnection {
         bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
+    /// Half-closes: no more bytes from this side (the peer reads end of stream).
+    func finishSending() {
+        shutdown(socket, Int32(SHUT_WR))
+    }
+
     /// Everything the peer sends until it closes its side (or the read timeout passes).
     func readToEnd() -> String {
+        String(decoding: readAllBytes(), as: UTF8.self)
+    }
+
+    /// The bytes the peer sends until it closes its side (or the read timeout passes).
+    func readAllBytes() -> [UInt8] {
         while (try? fill()) != nil {}
         defer { buffer.removeAll() }
-        return String(decoding: buffer, as: UTF8.self)
+        return buffer
     }
 
     /// Whether the peer closed the connection (reads end of stream within the read timeout).
