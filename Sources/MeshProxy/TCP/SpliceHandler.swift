@@ -169,7 +169,18 @@ final class SpliceHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         let partner = self.partner
         self.partner = nil
-        partner?.partnerClosed()
+        if let partner, let target = partner.context, !throttled.isEmpty {
+            // Bytes still paced when this side closed: they go now, and the partner closes once they are out.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            for (index, chunk) in throttled.enumerated() {
+                target.write(NIOAny(chunk), promise: index == throttled.count - 1 ? written : nil)
+            }
+            throttled.removeAll()
+            target.flush()
+            written.futureResult.assumeIsolated().whenComplete { _ in partner.partnerClosed() }
+        } else {
+            partner?.partnerClosed()
+        }
         context.fireChannelInactive()
     }
 

@@ -25,7 +25,8 @@ struct TCPAndTLSTests {
         // Istio's TCP metrics: one connection opened and closed, 5 bytes in, 9 out (the echo and "|bye").
         let prometheus = try await poll(timeout: .seconds(10)) { () -> String? in
             let text = AdminPages.prometheus(server.runtime)
-            return text.contains("istio_tcp_connections_closed_total{") ? text : nil
+            let closed = text.split(separator: "\n").contains { $0.hasPrefix("istio_tcp_connections_closed_total{") && $0.hasSuffix("} 1") }
+            return closed ? text : nil
         } ?? ""
         #expect(prometheus.contains("request_protocol=\"tcp\""))
         #expect(prometheus.split(separator: "\n").contains { $0.hasPrefix("istio_tcp_received_bytes_total{") && $0.hasSuffix("} 5") }, "\(prometheus)")
