@@ -18,7 +18,9 @@ let package = Package(
     targets: [
         // C libraries from the system (Debian: libyaml-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl's headers only: the library is opened on first use (Sources/CCurl/shim.h says why), so no
+        // pkg-config, whose `--libs` would link it. The headers are on Debian's default include path.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Build facts (git commit, tree state, build date) generated on every build.
