@@ -80,7 +80,14 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
-        .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
+        .executableTarget(
+            name: "meshctl",
+            dependencies: ["MeshCLI"],
+            // `-static-stdlib` links with `-export-dynamic`, which puts every symbol of ours (~33,000) in the dynamic
+            // symbol table: each symbol the loader resolves at start-up then goes through that table first, and
+            // the runtime's `dladdr` at start-up scans it. Nothing opens the executable's own symbols by name.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
+        ),
         // Benchmark driver for bench/pki.sh (not shipped).
         .executableTarget(name: "pki-bench", dependencies: ["MeshPKI"], path: "bench/PKIBench"),
 
