@@ -18,7 +18,9 @@ let package = Package(
     targets: [
         // C libraries from the system (Debian: libyaml-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl's headers only: the library is opened on first use (Sources/CCurl/shim.h says why), so no
+        // pkg-config, whose `--libs` would link it. The headers are on Debian's default include path.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Build facts (git commit, tree state, build date) generated on every build.
@@ -81,7 +83,14 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
-        .executableTarget(name: "meshctl", dependencies: ["MeshCLI"]),
+        .executableTarget(
+            name: "meshctl",
+            dependencies: ["MeshCLI"],
+            // `-static-stdlib` links with `-export-dynamic`, which puts every symbol of ours (~33,000) in the dynamic
+            // symbol table: each symbol the loader resolves at start-up then goes through that table first, and
+            // the runtime's `dladdr` at start-up scans it. Nothing opens the executable's own symbols by name.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
+        ),
         // Benchmark driver for bench/pki.sh (not shipped).
         .executableTarget(name: "pki-bench", dependencies: ["MeshPKI"], path: "bench/PKIBench"),
 

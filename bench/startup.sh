@@ -21,9 +21,11 @@ if command -v hyperfine >/dev/null 2>&1; then
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 base = results[0]["mean"]
-print(f"hyperfine, {len(results[0]['times'])} runs each")
+median = results[0]["median"]
+print(f"hyperfine, {len(results[0]['times'])} runs each (the median resists other processes' bursts on a busy machine)")
 for r in results:
-    print(f"{r['command'].split('/')[-1]:<32} {r['mean']*1000:8.2f} ms ± {r['stddev']*1000:5.2f}   ratio to kubectl: {r['mean']/base:.3f}")
+    print(f"{r['command'].split('/')[-1]:<32} {r['mean']*1000:8.2f} ms ± {r['stddev']*1000:5.2f}   ratio to kubectl: {r['mean']/base:.3f}"
+          f"   median {r['median']*1000:6.2f} ms, ratio {r['median']/median:.3f}")
 PY
     exit 0
 fi

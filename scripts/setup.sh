@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages meshctl needs to build and test: the C libraries it links (libcurl, libyaml)
-# and the real peers its tests drive (shells for completions, man, python3/openssl/curl/kubectl for servers and
-# certificates). Safe to run again: it installs only what is missing.
+# Installs the Debian packages meshctl needs to build and test: the C libraries it uses (libcurl, opened on
+# first use; libyaml, libsqlite3) and the real peers its tests drive (shells for completions, man,
+# python3/openssl/curl/kubectl for servers and certificates). Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(

@@ -12,23 +12,24 @@ public final class CurlTransport {
     /// The HTTP version of the last response (`1.1`, `2`).
     public private(set) var lastHTTPVersion = ""
 
+    private let curl: UnsafePointer<ccurl_api>
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Waits between retries; tests may shorten it.
     let sleep: @Sendable (Duration) -> Void
 
-    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
-
-    /// Makes a transport; fails only when libcurl cannot start.
+    /// Makes a transport; fails only when libcurl cannot be loaded or cannot start.
     public convenience init(options: TransportOptions = TransportOptions()) throws(KubeError) {
         try self.init(options: options, sleep: { duration in Thread.sleep(forTimeInterval: duration.seconds) })
     }
 
     init(options: TransportOptions, sleep: @escaping @Sendable (Duration) -> Void) throws(KubeError) {
-        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
+        let curl = try CurlLibrary.load().api
+        guard let handle = ccurl_easy_init(curl) else {
             throw KubeError(.transport, "cannot initialise libcurl")
         }
         self.options = options
+        self.curl = curl
         self.handle = handle
         self.sleep = sleep
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -36,7 +37,7 @@ public final class CurlTransport {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        ccurl_easy_cleanup(curl, handle)
         errorBuffer.deallocate()
     }
 
@@ -72,12 +73,12 @@ public final class CurlTransport {
         var headerList: UnsafeMutablePointer<curl_slist>?
         var connectTo: UnsafeMutablePointer<curl_slist>?
         defer {
-            curl_slist_free_all(headerList)
-            curl_slist_free_all(connectTo)
+            ccurl_slist_free_all(curl, headerList)
+            ccurl_slist_free_all(curl, connectTo)
         }
-        curl_easy_reset(handle)  // keeps live connections and TLS sessions
+        ccurl_easy_reset(curl, handle)  // keeps live connections and TLS sessions
         errorBuffer[0] = 0
-        var setup = CurlSetup(handle: handle)
+        var setup = CurlSetup(curl: curl, handle: handle)
         setup.long(CURLOPT_NOSIGNAL, 1)
         setup.pointer(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
         setup.string(CURLOPT_URL, target.effectiveURL)
@@ -94,14 +95,14 @@ public final class CurlTransport {
         if let proxy = options.proxyURL { setup.string(CURLOPT_PROXY, proxy) }
         applyTLS(&setup)
         if let connect = target.connectTo {
-            connectTo = curl_slist_append(nil, connect)
+            connectTo = ccurl_slist_append(curl, nil, connect)
             setup.slist(CURLOPT_CONNECT_TO, connectTo)
         }
 
         var fields = request.headers.map { "\($0.name): \($0.value)" }
         if let host = target.hostHeader, request.header("Host") == nil { fields.append("Host: \(host)") }
         fields.append("Expect:")  // no 100-continue round trip
-        for field in fields { headerList = curl_slist_append(headerList, field) }
+        for field in fields { headerList = ccurl_slist_append(curl, headerList, field) }
         setup.slist(CURLOPT_HTTPHEADER, headerList)
 
         let method = request.method.uppercased()
@@ -120,12 +121,12 @@ public final class CurlTransport {
         }
 
         let context = Unmanaged.passUnretained(transfer).toOpaque()
-        setup.code = max(setup.code, ccurl_setopt_write_function(handle, CurlTransfer.writeCallback).rawValue)
+        setup.code = max(setup.code, ccurl_setopt_write_function(curl, handle, CurlTransfer.writeCallback).rawValue)
         setup.pointer(CURLOPT_WRITEDATA, context)
-        setup.code = max(setup.code, ccurl_setopt_header_function(handle, CurlTransfer.headerCallback).rawValue)
+        setup.code = max(setup.code, ccurl_setopt_header_function(curl, handle, CurlTransfer.headerCallback).rawValue)
         setup.pointer(CURLOPT_HEADERDATA, context)
         if cancellation != nil {
-            setup.code = max(setup.code, ccurl_setopt_progress_function(handle, CurlTransfer.progressCallback).rawValue)
+            setup.code = max(setup.code, ccurl_setopt_progress_function(curl, handle, CurlTransfer.progressCallback).rawValue)
             setup.pointer(CURLOPT_XFERINFODATA, context)
             setup.long(CURLOPT_NOPROGRESS, 0)
         }
@@ -134,12 +135,12 @@ public final class CurlTransport {
                             curlCode: Int(setup.code))
         }
 
-        let result = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
+        let result = withExtendedLifetime(transfer) { ccurl_easy_perform(curl, handle) }
         var connects = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        _ = ccurl_getinfo_long(curl, handle, CURLINFO_NUM_CONNECTS, &connects)
         connectionsOpened += connects
         var version = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
+        _ = ccurl_getinfo_long(curl, handle, CURLINFO_HTTP_VERSION, &version)
         lastHTTPVersion = Self.versionName(version)
 
         if result != CURLE_OK {
@@ -150,7 +151,7 @@ public final class CurlTransport {
             throw transportError(result, request: request)
         }
         var status = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status)
         if status != 0 { transfer.status = status }
         return response(of: transfer)
     }
@@ -192,7 +193,7 @@ public final class CurlTransport {
     /// The message libcurl left in the error buffer, or its generic text for `code`.
     func detail(for code: CURLcode) -> String {
         let buffered = String(cString: errorBuffer)
-        return buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
+        return buffered.isEmpty ? String(cString: ccurl_easy_strerror(curl, code)) : buffered
     }
 }
 
