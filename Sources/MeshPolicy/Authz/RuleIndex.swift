@@ -44,6 +44,8 @@ struct RuleIndex: Sendable {
     private let pathLength: Int
     private let indexesMethods: Bool
     private let indexesPorts: Bool
+    /// Which of the eight key shapes (each dimension a value or "any") some rule is filed under: others are not probed.
+    private let shapes: UInt8
 
     init(_ policies: [CompiledPolicy]) {
         var rules: [CompiledRule] = []
@@ -102,6 +104,7 @@ struct RuleIndex: Sendable {
         self.table = table
         self.members = members
         self.pathLength = pathLength
+        shapes = lists.keys.reduce(0) { $0 | 1 << Self.shape($1) }
         indexesMethods = lists.keys.contains { $0.method != Self.any }
         indexesPorts = lists.keys.contains { $0.port != Self.any }
     }
@@ -118,7 +121,7 @@ struct RuleIndex: Sendable {
             for p in 0..<(port == nil ? 1 : 2) {
                 for h in 0..<(path == nil ? 1 : 2) {
                     let key = Key(method: m == 0 ? method ?? Self.any : Self.any, port: p == 0 ? port ?? Self.any : Self.any, path: h == 0 ? path ?? Self.any : Self.any)
-                    if let span = find(key) { spans.append(span) }
+                    if shapes & 1 << Self.shape(key) != 0, let span = find(key) { spans.append(span) }
                 }
             }
         }
@@ -170,6 +173,12 @@ struct RuleIndex: Sendable {
             slot = (slot + 1) & mask
         }
         return nil
+    }
+
+    /// The shape of a key: which dimensions are "any".
+    @inline(__always)
+    private static func shape(_ key: Key) -> UInt8 {
+        (key.method == any ? 4 : 0) | (key.port == any ? 2 : 0) | (key.path == any ? 1 : 0)
     }
 
     /// Where probing for `key` starts.
