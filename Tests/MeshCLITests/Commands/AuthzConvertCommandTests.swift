@@ -41,6 +41,12 @@ import Testing
         #expect(validate.code == .ok, "\(validate.standardOutput)")
     }
 
+    @Test func readsStandardInputThroughTheBinary() throws {
+        let result = try Subprocess.run(MeshctlBinary.path, ["authz", "convert", "-f", "-"], environment: ["PATH": "/usr/bin:/bin"], input: Self.rbac)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try YAML.parseDocuments(result.standardOutput).compactMap { $0["metadata"]?["name"]?.stringValue } == ["global-deny-all", "reader"])
+    }
+
     @Test func whatCannotBeExpressedIsReportedWithExit79() async throws {
         let files = try KubeconfigFiles()
         let path = try files.write("rbac.yaml", Self.rbac.replacingOccurrences(of: "services: [\"*\"]", with: "services: [ratings]"))
