@@ -93,6 +93,8 @@ let package = Package(
         ),
         // Benchmark driver for bench/pki.sh (not shipped).
         .executableTarget(name: "pki-bench", dependencies: ["MeshPKI"], path: "bench/PKIBench"),
+        // Benchmark driver for bench/authz.sh (not shipped).
+        .executableTarget(name: "authz-bench", dependencies: ["MeshPolicy"], path: "bench/AuthzBench"),
 
         // Real peers for integration tests: the stand-in API server, throwaway PKI, subprocesses.
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", exclude: ["Fixtures"]),

@@ -3,8 +3,8 @@ import MeshCore
 /// One field of a rule, compiled: an attribute, the values it accepts, and whether the field is a `not*` one.
 ///
 /// A field matches when any value matches; a negated field matches when none does (so a request that lacks the
-/// attribute matches every `not*` field, as in Envoy).
-struct AttributeMatcher: Sendable, Hashable {
+/// attribute matches every `not*` field, as in Envoy). A class, so matching passes one reference around.
+final class AttributeMatcher: Sendable {
     /// How one value is tested.
     enum ValueMatcher: Sendable, Hashable {
         case string(StringPattern)
@@ -28,13 +28,23 @@ struct AttributeMatcher: Sendable, Hashable {
     let field: String
     /// The values as written.
     let written: [String]
+    /// `attribute.isHTTPOnly`, kept so matching never copies the attribute.
+    let isHTTPOnly: Bool
+
+    init(attribute: Attribute, values: [ValueMatcher], negated: Bool, field: String, written: [String]) {
+        self.attribute = attribute
+        self.values = values
+        self.negated = negated
+        self.field = field
+        self.written = written
+        isHTTPOnly = attribute.isHTTPOnly
+    }
 
     @inline(__always)
     func matches(_ request: PreparedRequest) -> Bool {
-        var any = false
-        for value in values where Self.matches(value, attribute, request) {
-            any = true
-            break
+        let any = values.withUnsafeBufferPointer { values in
+            for position in values.indices where Self.matches(values[position], attribute, request) { return true }
+            return false
         }
         return any != negated
     }
@@ -59,10 +69,10 @@ struct AttributeMatcher: Sendable, Hashable {
         case .requestPrincipal:
             guard case .requestPrincipal(let issuer, let subject) = value, request.hasJWT else { return false }
             return issuer.matches(request.issuer) && subject.matches(request.subject)
-        case .audiences: return value.testClaim(request.request.claims?["aud"])
-        case .presenter: return value.testClaim(request.request.claims?["azp"])
+        case .audiences: return value.testClaim(request.claims?["aud"])
+        case .presenter: return value.testClaim(request.claims?["azp"])
         case .claim(let names):
-            var current = request.request.claims
+            var current = request.claims
             for name in names { current = current?[name] }
             return value.testClaim(current)
         case .header(let name): return value.test(request.headers[name])
@@ -84,10 +94,10 @@ struct AttributeMatcher: Sendable, Hashable {
         case .principal, .trustDomain, .serviceAccount, .namespace: return "source principal \(quoted(request.principal))"
         case .requestPrincipal:
             return request.hasJWT ? "request principal \(quoted("\(request.issuer ?? "")/\(request.subject ?? "")"))" : "request principal (no JWT)"
-        case .audiences: return "audiences \(request.request.claims?["aud"].map { JSON.emit($0) } ?? "(none)")"
-        case .presenter: return "presenter \(quoted(request.request.claims?["azp"]?.stringValue))"
+        case .audiences: return "audiences \(request.claims?["aud"].map { JSON.emit($0) } ?? "(none)")"
+        case .presenter: return "presenter \(quoted(request.claims?["azp"]?.stringValue))"
         case .claim(let names):
-            var current = request.request.claims
+            var current = request.claims
             for name in names { current = current?[name] }
             return "claim \(names.joined(separator: ".")) = \(current.map { JSON.emit($0) } ?? "(none)")"
         case .header(let name): return "header \(name) \(quoted(request.headers[name]))"

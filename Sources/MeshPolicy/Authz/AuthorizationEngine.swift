@@ -19,10 +19,14 @@ public struct AuthorizationEngine: Sendable {
     /// The AUDIT policies in scope: they never change a verdict, a match is only reported.
     public let auditPolicies: [CompiledPolicy]
 
-    /// Keeps the enforced policies of `policies` that apply to `workload`.
+    /// Candidate rules by method, port and path, for workloads with many rules (`nil`: scan them all).
+    private let index: RuleIndex?
+
+    /// Keeps the enforced policies of `policies` that apply to `workload`. With `indexThreshold` rules or more,
+    /// HTTP requests are checked only against the rules an index finds for their method, port and path.
     public init(
         policies: [CompiledPolicy], workload: Workload, rootNamespace: String = "istio-system",
-        customProviderAllows: @escaping @Sendable (String) -> Bool = { _ in true }
+        customProviderAllows: @escaping @Sendable (String) -> Bool = { _ in true }, indexThreshold: Int = 16
     ) {
         let applicable = policies.filter { !$0.dryRun && $0.scopeMismatch(for: workload, rootNamespace: rootNamespace) == nil }
         let key: (CompiledPolicy) -> (Int, String, String) = { policy in
@@ -36,29 +40,49 @@ public struct AuthorizationEngine: Sendable {
         denyEnd = customCount + ordered.dropFirst(customCount).prefix { $0.reference.action == .deny }.count
         hasAllow = denyEnd < ordered.count
         self.customProviderAllows = customProviderAllows
+        let ruleCount = ordered.reduce(0) { $0 + $1.rules.count }
+        index = ruleCount >= indexThreshold ? RuleIndex(ordered) : nil
     }
 
     /// The verdict for a prepared request.
     @inline(__always)
     public func decide(_ request: PreparedRequest) -> Verdict {
-        var index = 0
-        while index < customCount {
-            if policies[index].firstMatch(request) != nil, !customProviderAllows(policies[index].provider ?? "") {
-                return Verdict(allowed: false, policyIndex: index)
+        if let index, !request.isTCP { return index.decide(request, self) }
+        // The closure captures these, not a copy of the engine.
+        let customCount = customCount, denyEnd = denyEnd, hasAllow = hasAllow, customProviderAllows = customProviderAllows
+        return policies.withUnsafeBufferPointer { policies in
+            var index = 0
+            while index < customCount {
+                if policies[index].firstMatch(request) != nil, !customProviderAllows(policies[index].provider ?? "") {
+                    return Verdict(allowed: false, policyIndex: index)
+                }
+                index += 1
             }
-            index += 1
+            while index < denyEnd {
+                if policies[index].firstMatch(request) != nil { return Verdict(allowed: false, policyIndex: index) }
+                index += 1
+            }
+            guard hasAllow else { return Verdict(allowed: true, policyIndex: -1) }
+            while index < policies.count {
+                if policies[index].firstMatch(request) != nil { return Verdict(allowed: true, policyIndex: index) }
+                index += 1
+            }
+            return Verdict(allowed: false, policyIndex: -1)
         }
-        while index < denyEnd {
-            if policies[index].firstMatch(request) != nil { return Verdict(allowed: false, policyIndex: index) }
-            index += 1
-        }
-        guard hasAllow else { return Verdict(allowed: true, policyIndex: -1) }
-        while index < policies.count {
-            if policies[index].firstMatch(request) != nil { return Verdict(allowed: true, policyIndex: index) }
-            index += 1
-        }
-        return Verdict(allowed: false, policyIndex: -1)
     }
+
+    /// The verdict once the rules that matched are known, in engine order: what a matching rule of policy
+    /// `position` means (`nil`: go on — a CUSTOM policy whose provider allows).
+    @inline(__always)
+    func verdict(matching position: Int) -> Verdict? {
+        if position < customCount {
+            return customProviderAllows(policies[position].provider ?? "") ? nil : Verdict(allowed: false, policyIndex: position)
+        }
+        return Verdict(allowed: position >= denyEnd, policyIndex: position)
+    }
+
+    /// The verdict when no rule decided.
+    var noMatch: Verdict { Verdict(allowed: !hasAllow, policyIndex: -1) }
 
     /// The first AUDIT policy with a matching rule (the request should be logged), if any.
     public func audit(_ request: PreparedRequest) -> PolicyReference? {

@@ -61,8 +61,39 @@ public struct AuthzRequest: Sendable, Hashable {
 
 /// A request normalised once for matching: principal without `spiffe://`, host in lower case, path without
 /// query, addresses parsed, header names in lower case, JWT issuer and subject split.
+///
+/// The fields live behind one reference, so storing or passing a prepared request copies one pointer rather
+/// than a dozen strings.
 public struct PreparedRequest: Sendable {
-    public let request: AuthzRequest
+    private let fields: PreparedFields
+
+    public init(_ request: AuthzRequest) {
+        fields = PreparedFields(request)
+    }
+
+    public var request: AuthzRequest { fields.request }
+    var isTCP: Bool { fields.isTCP }
+    var principal: String? { fields.principal }
+    var principalURI: String? { fields.principalURI }
+    var principalNamespaces: [String] { fields.principalNamespaces }
+    var host: String? { fields.host }
+    var path: String? { fields.path }
+    var sourceIP: IPAddress? { fields.sourceIP }
+    var remoteIP: IPAddress? { fields.remoteIP }
+    var destinationIP: IPAddress? { fields.destinationIP }
+    var headers: [String: String] { fields.headers }
+    var issuer: String? { fields.issuer }
+    var subject: String? { fields.subject }
+    /// The JWT payload.
+    var claims: Value? { fields.request.claims }
+
+    /// Whether the request carries a validated JWT (a request principal or claims).
+    var hasJWT: Bool { fields.issuer != nil || fields.request.claims != nil }
+}
+
+/// The fields of a `PreparedRequest`, behind one reference.
+final class PreparedFields: Sendable {
+    let request: AuthzRequest
     let isTCP: Bool
     let principal: String?
     let principalURI: String?
@@ -78,7 +109,7 @@ public struct PreparedRequest: Sendable {
     let issuer: String?
     let subject: String?
 
-    public init(_ request: AuthzRequest) {
+    init(_ request: AuthzRequest) {
         self.request = request
         isTCP = request.isTCP
         if let principal = request.sourcePrincipal, !principal.isEmpty {
@@ -120,7 +151,4 @@ public struct PreparedRequest: Sendable {
             subject = request.claims?["sub"]?.stringValue
         }
     }
-
-    /// Whether the request carries a validated JWT (a request principal or claims).
-    var hasJWT: Bool { issuer != nil || request.claims != nil }
 }

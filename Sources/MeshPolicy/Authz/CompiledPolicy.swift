@@ -58,8 +58,11 @@ public struct CompiledPolicy: Sendable {
     @inline(__always)
     func firstMatch(_ request: PreparedRequest) -> Int? {
         let action = reference.action
-        for rule in rules where rule.matches(request, action: action) { return rule.index }
-        return nil
+        // Iterating the buffer borrows each rule: no reference counting per rule.
+        return rules.withUnsafeBufferPointer { rules in
+            for position in rules.indices where rules[position].matches(request, action: action) { return rules[position].index }
+            return nil
+        }
     }
 
     /// The reasons no rule matched (one per rule), or the note that there are no rules.

@@ -1,5 +1,6 @@
-/// One rule of a policy, compiled: any source group, any operation group and every condition must match.
-struct CompiledRule: Sendable {
+/// One rule of a policy, compiled: any source group, any operation group and every condition must match. A class,
+/// so the engine and its index share rules and pass one reference around.
+final class CompiledRule: Sendable {
     /// The rule's position in `rules`.
     let index: Int
     /// One group per `from` entry; `nil` when the rule has no `from` (matches every source).
@@ -32,11 +33,19 @@ struct CompiledRule: Sendable {
         if disabled != nil { return false }
         let tcp = request.isTCP
         if tcp && hasHTTPOnly && action == .allow { return false }
-        for matcher in conditions where !(tcp && matcher.attribute.isHTTPOnly) {
-            if !matcher.matches(request) { return false }
-        }
+        if !conditions.withUnsafeBufferPointer({ Self.allMatch($0, request, tcp) }) { return false }
         if let sources, !Self.anyGroup(sources, request, tcp) { return false }
         if let operations, !Self.anyGroup(operations, request, tcp) { return false }
+        return true
+    }
+
+    /// Whether every matcher of `group` matches (HTTP-only ones are skipped on TCP). Elements are borrowed from
+    /// the buffer, so matching does no reference counting.
+    @inline(__always)
+    private static func allMatch(_ group: UnsafeBufferPointer<AttributeMatcher>, _ request: PreparedRequest, _ tcp: Bool) -> Bool {
+        for position in group.indices where !(tcp && group[position].isHTTPOnly) {
+            if !group[position].matches(request) { return false }
+        }
         return true
     }
 
@@ -61,13 +70,10 @@ struct CompiledRule: Sendable {
 
     @inline(__always)
     private static func anyGroup(_ groups: [[AttributeMatcher]], _ request: PreparedRequest, _ tcp: Bool) -> Bool {
-        outer: for group in groups {
-            for matcher in group where !(tcp && matcher.attribute.isHTTPOnly) {
-                if !matcher.matches(request) { continue outer }
-            }
-            return true
+        groups.withUnsafeBufferPointer { groups in
+            for position in groups.indices where groups[position].withUnsafeBufferPointer({ allMatch($0, request, tcp) }) { return true }
+            return false
         }
-        return false
     }
 
     private static func groupFailure(_ name: String, _ groups: [[AttributeMatcher]], _ request: PreparedRequest, _ tcp: Bool) -> String {

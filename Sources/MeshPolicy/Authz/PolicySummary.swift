@@ -41,6 +41,7 @@ public enum PolicySummary {
              list("requestPrincipals", source.requestPrincipals), list("notRequestPrincipals", source.notRequestPrincipals),
              list("namespaces", source.namespaces), list("notNamespaces", source.notNamespaces),
              list("serviceAccounts", source.serviceAccounts), list("notServiceAccounts", source.notServiceAccounts),
+             list("trustDomains", source.trustDomains), list("notTrustDomains", source.notTrustDomains),
              list("ipBlocks", source.ipBlocks), list("notIpBlocks", source.notIpBlocks),
              list("remoteIpBlocks", source.remoteIpBlocks), list("notRemoteIpBlocks", source.notRemoteIpBlocks)]
                 .compactMap { $0 }.joined(separator: " ")

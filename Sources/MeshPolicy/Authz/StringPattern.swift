@@ -28,8 +28,8 @@ public enum StringPattern: Sendable, Hashable, CustomStringConvertible {
         guard let candidate else { return false }
         switch self {
         case .exact(let text): return candidate == text
-        case .prefix(let text): return candidate.utf8.starts(with: text.utf8)
-        case .suffix(let text): return candidate.utf8.reversed().starts(with: text.utf8.reversed())
+        case .prefix(let text): return UTF8Bytes.hasPrefix(candidate, text)
+        case .suffix(let text): return UTF8Bytes.hasSuffix(candidate, text)
         case .presence: return !candidate.isEmpty
         }
     }
@@ -72,5 +72,38 @@ enum Glob {
         }
         while pi < p.count, p[pi] == star { pi += 1 }
         return pi == p.count
+    }
+}
+
+/// Prefix and suffix tests on the UTF-8 bytes of native strings, without copying or allocating.
+enum UTF8Bytes {
+    @inline(__always)
+    static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes in
+            prefix.utf8.withContiguousStorageIfAvailable { head in equal(bytes, from: 0, head) }
+        }
+        if let fast, let result = fast { return result }
+        return text.utf8.starts(with: prefix.utf8)
+    }
+
+    @inline(__always)
+    static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes in
+            suffix.utf8.withContiguousStorageIfAvailable { tail in equal(bytes, from: bytes.count - tail.count, tail) }
+        }
+        if let fast, let result = fast { return result }
+        return text.utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// Whether `part` occurs in `bytes` at `start`.
+    @inline(__always)
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard start >= 0, start + part.count <= bytes.count else { return false }
+        var index = 0
+        while index < part.count {
+            if bytes[start + index] != part[index] { return false }
+            index += 1
+        }
+        return true
     }
 }

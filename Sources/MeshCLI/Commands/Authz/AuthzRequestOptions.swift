@@ -75,11 +75,11 @@ enum AuthzRequestOptions {
     }
 
     /// `k=v,k2=v2` as labels.
-    static func labels(_ text: String, at path: CommandPath) throws -> [String: String] {
+    static func labels(_ text: String, at path: CommandPath, flag: String = "--labels") throws -> [String: String] {
         var labels: [String: String] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else { throw UsageError("--labels must be key=value[,key=value…], got \"\(pair)\"", at: path) }
+            guard parts.count == 2, !parts[0].isEmpty else { throw UsageError("\(flag) must be key=value[,key=value…], got \"\(pair)\"", at: path) }
             labels[String(parts[0])] = String(parts[1])
         }
         return labels

@@ -70,13 +70,16 @@ enum AuthzTable {
         #expect(decision.verdict == row.expected, "\(row.name): \(decision.reason)")
         #expect(decision.policy?.description == row.policy, "\(row.name): \(decision.reason)")
         #expect(decision.rule == row.rule, "\(row.name): \(decision.reason)")
-        let engine = AuthorizationEngine(policies: policies, workload: row.workload, customProviderAllows: { _ in allows })
-        let verdict = engine.decide(row.request)
-        #expect(verdict.allowed == (row.expected == .allow), "\(row.name): the compiled engine disagrees")
-        if verdict.policyIndex >= 0 {
-            #expect(engine.policies[verdict.policyIndex].reference == decision.policy, "\(row.name): engine decided by another policy")
-        } else {
-            #expect(decision.policy == nil)
+        // The engine scanning every rule, and the engine using its index even for one rule.
+        for threshold in [Int.max, 0] {
+            let engine = AuthorizationEngine(policies: policies, workload: row.workload, customProviderAllows: { _ in allows }, indexThreshold: threshold)
+            let verdict = engine.decide(row.request)
+            #expect(verdict.allowed == (row.expected == .allow), "\(row.name): the compiled engine disagrees (index threshold \(threshold))")
+            if verdict.policyIndex >= 0 {
+                #expect(engine.policies[verdict.policyIndex].reference == decision.policy, "\(row.name): engine decided by another policy")
+            } else {
+                #expect(decision.policy == nil)
+            }
         }
     }
 }

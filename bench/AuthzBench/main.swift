@@ -1,12 +1,10 @@
 import Foundation
 import MeshCore
 import MeshPolicy
-import Testing
 
 /// Decisions per second of the compiled engine: 1,000 policies × 100,000 requests. Prints figures, asserts
-/// nothing about time; runs only with MESHPOLICY_BENCH=1 (see bench/authz.sh).
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["MESHPOLICY_BENCH"] == "1", "set MESHPOLICY_BENCH=1 to run benchmarks"))
-struct AuthzBenchmarks {
+/// nothing about time (see bench/authz.sh).
+enum AuthzBenchmarks {
     /// A small deterministic generator (no clock, no system randomness).
     struct Generator {
         var state: UInt64
@@ -58,20 +56,43 @@ struct AuthzBenchmarks {
     }
 
     static func measure(_ label: String, policies: [CompiledPolicy], requests: [(Workload, AuthzRequest)]) {
-        var engines: [Workload: AuthorizationEngine] = [:]
+        var engines: [AuthorizationEngine] = []
+        var engineOf: [Workload: Int] = [:]
         let compileStart = ContinuousClock.now
-        for (workload, _) in requests where engines[workload] == nil {
-            engines[workload] = AuthorizationEngine(policies: policies, workload: workload)
+        for (workload, _) in requests where engineOf[workload] == nil {
+            engineOf[workload] = engines.count
+            engines.append(AuthorizationEngine(policies: policies, workload: workload))
         }
         let compileTime = ContinuousClock.now - compileStart
-        let prepared = requests.map { (engines[$0.0]!, PreparedRequest($0.1)) }
-        let inScope = Double(engines.values.map(\.policies.count).reduce(0, +)) / Double(max(engines.count, 1))
+        // What a proxy holds: its workload's engine and each request, prepared once; the loop borrows both.
+        let engineIndex = requests.map { engineOf[$0.0]! }
+        let prepared = requests.map { PreparedRequest($0.1) }
+        let inScope = Double(engines.map(\.policies.count).reduce(0, +)) / Double(max(engines.count, 1))
         var allowed = 0
         let start = ContinuousClock.now
-        for (engine, request) in prepared where engine.decide(request).allowed { allowed += 1 }
+        engines.withUnsafeBufferPointer { engines in
+            prepared.withUnsafeBufferPointer { prepared in
+                engineIndex.withUnsafeBufferPointer { engineIndex in
+                    for position in prepared.indices where engines[engineIndex[position]].decide(prepared[position]).allowed { allowed += 1 }
+                }
+            }
+        }
         let elapsed = (ContinuousClock.now - start) / .seconds(1)
+        // AUTHZ_PROFILE=N repeats only the decision loop N times, for `perf record`.
+        if let repeats = ProcessInfo.processInfo.environment["AUTHZ_PROFILE"].flatMap(Int.init) {
+            engines.withUnsafeBufferPointer { engines in
+                prepared.withUnsafeBufferPointer { prepared in
+                    for _ in 0..<repeats {
+                        for position in prepared.indices where engines[engineIndex[position]].decide(prepared[position]).allowed { allowed += 0 }
+                    }
+                }
+            }
+            return
+        }
         let withPrepare = ContinuousClock.now
-        for (workload, request) in requests where engines[workload]!.decide(PreparedRequest(request)).allowed { allowed += 0 }
+        engines.withUnsafeBufferPointer { engines in
+            for position in requests.indices where engines[engineIndex[position]].decide(PreparedRequest(requests[position].1)).allowed { allowed += 0 }
+        }
         let elapsedWithPrepare = (ContinuousClock.now - withPrepare) / .seconds(1)
         let evaluator = AuthorizationEvaluator(policies: policies)
         let explainCount = min(requests.count, 2_000)
@@ -79,13 +100,15 @@ struct AuthzBenchmarks {
         for (workload, request) in requests.prefix(explainCount) where evaluator.evaluate(request, for: workload).isAllowed { allowed += 0 }
         let explainElapsed = (ContinuousClock.now - explainStart) / .seconds(1)
         func rate(_ n: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(n) / seconds) }
-        print("BENCH authz \(label): \(policies.count) policies, \(requests.count) requests, \(engines.count) workloads, \(String(format: "%.1f", inScope)) policies in scope on average, \(allowed) allowed")
-        print("BENCH authz \(label): compiled engine \(rate(requests.count, elapsed)) decisions/s (prepared requests); \(rate(requests.count, elapsedWithPrepare)) decisions/s including request preparation")
-        print("BENCH authz \(label): per-workload compile \(compileTime); explaining evaluator \(rate(explainCount, explainElapsed)) decisions/s")
+        print("authz \(label): \(policies.count) policies, \(requests.count) requests, \(engines.count) workloads, \(String(format: "%.1f", inScope)) policies in scope on average, \(allowed) allowed")
+        print("authz \(label): compiled engine \(rate(requests.count, elapsed)) decisions/s (prepared requests); \(rate(requests.count, elapsedWithPrepare)) decisions/s including request preparation")
+        print("authz \(label): per-workload compile \(compileTime); explaining evaluator \(rate(explainCount, explainElapsed)) decisions/s")
     }
 
-    @Test func thousandPoliciesHundredThousandRequests() throws {
-        Self.measure("mesh", policies: try Self.policies(1_000, scoped: false), requests: Self.requests(100_000, scoped: false))
-        Self.measure("one-namespace", policies: try Self.policies(1_000, scoped: true), requests: Self.requests(100_000, scoped: true))
+    static func run() throws {
+        measure("mesh", policies: try policies(1_000, scoped: false), requests: requests(100_000, scoped: false))
+        measure("one-namespace", policies: try policies(1_000, scoped: true), requests: requests(100_000, scoped: true))
     }
 }
+
+try AuthzBenchmarks.run()
