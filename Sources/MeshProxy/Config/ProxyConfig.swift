@@ -168,3 +168,19 @@ public struct UpstreamTLSConfig: Sendable {
         self.subjectAltNames = subjectAltNames
     }
 }
+
+extension ProxyConfig {
+    /// Every certificate, key and CA file the config reads (listener TLS, the workload identity, upstream TLS):
+    /// a change to one of them reloads the proxy like a change to its config files.
+    public var referencedFiles: [String] {
+        var files: [String] = []
+        for tls in listeners.compactMap(\.tls) {
+            files += [tls.certificateFile, tls.keyFile] + (tls.clientCAFile.map { [$0] } ?? [])
+        }
+        for tls in [security.identity].compactMap({ $0 }) + clusters.values.compactMap(\.tls) {
+            files += [tls.certificateFile, tls.keyFile, tls.caFile].compactMap { $0 }
+        }
+        var seen = Set<String>()
+        return files.filter { seen.insert($0).inserted }
+    }
+}

@@ -4,10 +4,12 @@ import Glibc
 import Musl
 #endif
 
-/// Reloads the proxy when one of its config files changes: every `interval` it compares each file's identity
-/// (device, inode, size, modification time, so editors that write a new file and rename it over the old are
-/// seen too) with the last one it loaded, then builds the config anew and hands it to `ProxyServer.reload`.
-/// A config that fails to load or apply is reported and the running one stays.
+/// Reloads the proxy when one of its config files, or a certificate, key or CA file the running config reads,
+/// changes: every `interval` it compares each file's identity (device, inode, size, modification time, so
+/// editors and cert-manager-style writers that rename a new file over the old are seen too) with the last one
+/// it loaded, then builds the config anew and hands it to `ProxyServer.reload` (new connections get the new
+/// certificates; established ones keep theirs). A config that fails to load or apply is reported and the
+/// running one stays.
 public struct ConfigWatcher: Sendable {
     /// The files the config is read from.
     public let paths: [String]
@@ -41,14 +43,15 @@ public struct ConfigWatcher: Sendable {
         }
     }
 
-    func fingerprints() -> [Fingerprint?] { paths.map { Fingerprint(path: $0) } }
+    func fingerprints(_ files: [String]) -> [Fingerprint?] { files.map { Fingerprint(path: $0) } }
 
     /// Watches until the task is cancelled; `log` gets one line per reload or refusal.
-    func run(server: ProxyServer, log: @Sendable (String) -> Void) async {
-        var seen = fingerprints()
+    public func run(server: ProxyServer, log: @Sendable (String) -> Void) async {
+        var watched = paths + server.config.referencedFiles
+        var seen = fingerprints(watched)
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            let now = fingerprints()
+            let now = fingerprints(watched)
             // A file that is missing for a moment (an editor replacing it) is not a change yet.
             guard now != seen, !now.contains(where: { $0 == nil }) else { continue }
             seen = now
@@ -67,6 +70,9 @@ public struct ConfigWatcher: Sendable {
             } catch {
                 log("\(refused) \(error)")
             }
+            // The files of the config now running (a reload may name other certificates).
+            watched = paths + server.config.referencedFiles
+            seen = fingerprints(watched)
         }
     }
 }

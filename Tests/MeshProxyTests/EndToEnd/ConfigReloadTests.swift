@@ -176,3 +176,70 @@ struct ConfigReloadTests {
         #expect(try connection.get("/").headers["x-upstream-id"] == "new")
     }
 }
+
+/// Certificate rotation: replacing a listener's certificate files reloads the proxy; new connections are
+/// served with the new certificate.
+@Suite("Certificate reload", .serialized)
+struct CertificateReloadTests {
+    /// A self-signed certificate for 127.0.0.1 named `name`, written to `name.crt`/`name.key` in `directory`.
+    static func selfSigned(_ name: String, in directory: URL) throws {
+        let openssl = try #require(TestTools.openssl, "openssl is missing")
+        _ = try TestTools.run(openssl, [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=\(name)", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", "\(name).key", "-out", "\(name).crt",
+        ], in: directory)
+    }
+
+    @Test("a rotated listener certificate is picked up without a restart", .timeLimit(.minutes(1)))
+    func rotation() async throws {
+        let directory = try TestTools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.selfSigned("first", in: directory)
+        try Self.selfSigned("second", in: directory)
+        let live = (cert: directory.appendingPathComponent("live.crt"), key: directory.appendingPathComponent("live.key"))
+        func install(_ name: String) throws {
+            // As cert-manager and kubelet do: write new files, then rename them over the live ones.
+            for (suffix, target) in [("crt", live.cert), ("key", live.key)] {
+                let staged = directory.appendingPathComponent("staged.\(suffix)")
+                try? FileManager.default.removeItem(at: staged)
+                try FileManager.default.copyItem(at: directory.appendingPathComponent("\(name).\(suffix)"), to: staged)
+                guard rename(staged.path, target.path) == 0 else { throw KeepAliveConnection.Failure(description: "rename failed") }
+            }
+        }
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("first.crt"), to: live.cert)
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("first.key"), to: live.key)
+
+        let upstreams = try await Upstreams.start(["app"])
+        defer { Task { await upstreams.stop() } }
+        let load: @Sendable () throws -> ProxyConfig = {
+            var config = try ConfigLoader.load(
+                documents: [],
+                shorthand: ProxyShorthand(
+                    listen: HostPort(host: "127.0.0.1", port: 0), upstream: HostPort(host: "127.0.0.1", port: upstreams[0].port)))
+            config.listeners[0].tls = ServerTLSConfig(certificateFile: live.cert.path, keyFile: live.key.path)
+            return config
+        }
+        let server = try ProxyServer(config: load())
+        try await server.start()
+        #expect(server.config.referencedFiles == [live.cert.path, live.key.path])
+        let watcher = ConfigWatcher(paths: [], interval: .milliseconds(100), load: load)
+        let watching = Task { await watcher.run(server: server) { _ in } }
+        defer { watching.cancel(); Task { await server.shutdown(drainTimeout: .milliseconds(100)) } }
+        let port = try #require(server.ports["main"])
+        func status(trusting name: String) throws -> String {
+            try Subprocess.curl([
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", directory.appendingPathComponent("\(name).crt").path,
+                "https://127.0.0.1:\(port)/",
+            ]).standardOutput
+        }
+        #expect(try status(trusting: "first") == "200")
+        #expect(try status(trusting: "second") != "200")
+
+        try install("second")
+        let rotated = try await poll(timeout: .seconds(20)) { try status(trusting: "second") == "200" ? true : nil }
+        #expect(rotated == true, "the new certificate was not served")
+        #expect(try status(trusting: "first") != "200")
+        #expect(server.ports["main"] == port)
+    }
+}

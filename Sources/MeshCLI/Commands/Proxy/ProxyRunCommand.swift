@@ -52,8 +52,8 @@ enum ProxyRunCommand {
             listener; a destination host that names no ServiceEntry goes to --upstream.
             Invalid configuration fails with exit code 65, naming the resource and the field.
 
-            The -f files are watched: when one changes, the proxy loads them again and switches to the new
-            configuration without dropping connections (a connection moves over between requests; TCP
+            The -f files, and the certificate, key and CA files the configuration names, are watched: when one
+            changes, the proxy loads them again and switches to the new configuration without dropping connections (a connection moves over between requests; TCP
             connections keep their configuration until they close). A configuration that fails to load is
             reported on standard error and the running one stays. The admin address is fixed at start.
             """,
@@ -77,7 +77,8 @@ enum ProxyRunCommand {
             }
             let server = try ProxyServer(config: config, threads: threadCount)
             let files = invocation.options.strings(filename)
-            let watcher = files.isEmpty ? nil : ConfigWatcher(paths: files) { try resolve(invocation) }
+            let nothingToWatch = files.isEmpty && config.referencedFiles.isEmpty
+            let watcher = nothingToWatch ? nil : ConfigWatcher(paths: files) { try resolve(invocation) }
             try await server.runUntilSignalled(watching: watcher) {
                 let ports = server.ports.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 context.printError("meshctl proxy: listening (\(ports.joined(separator: " "))), \(threadCount) thread(s)")
