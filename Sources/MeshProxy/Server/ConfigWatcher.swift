@@ -70,9 +70,14 @@ public struct ConfigWatcher: Sendable {
             } catch {
                 log("\(refused) \(error)")
             }
-            // The files of the config now running (a reload may name other certificates).
-            watched = paths + server.config.referencedFiles
-            seen = fingerprints(watched)
+            // A reload may name other certificates: watch those from now on. (When the list is the same, `seen`
+            // stays what was loaded, so a file that changed meanwhile — the key after its certificate — reloads
+            // again on the next look.)
+            let files = paths + server.config.referencedFiles
+            if files != watched {
+                watched = files
+                seen = fingerprints(watched)
+            }
         }
     }
 }

@@ -224,7 +224,8 @@ struct CertificateReloadTests {
         try await server.start()
         #expect(server.config.referencedFiles == [live.cert.path, live.key.path])
         let watcher = ConfigWatcher(paths: [], interval: .milliseconds(100), load: load)
-        let watching = Task { await watcher.run(server: server) { _ in } }
+        let log = NIOLockedValueBox<[String]>([])
+        let watching = Task { await watcher.run(server: server) { line in log.withLockedValue { $0.append(line) } } }
         defer { watching.cancel(); Task { await server.shutdown(drainTimeout: .milliseconds(100)) } }
         let port = try #require(server.ports["main"])
         func status(trusting name: String) throws -> String {
@@ -238,7 +239,7 @@ struct CertificateReloadTests {
 
         try install("second")
         let rotated = try await poll(timeout: .seconds(20)) { try status(trusting: "second") == "200" ? true : nil }
-        #expect(rotated == true, "the new certificate was not served")
+        #expect(rotated == true, "the new certificate was not served: \(log.withLockedValue { $0 })")
         #expect(try status(trusting: "first") != "200")
         #expect(server.ports["main"] == port)
     }
