@@ -10,12 +10,23 @@ final class ClusterRuntime: Sendable {
     let stats = ClusterStats()
     /// Client TLS context when the cluster originates TLS.
     let tlsContext: NIOSSLContext?
+    /// The context of auto mTLS toward meshed endpoints (no DestinationRule TLS, an identity, meshed endpoints).
+    let autoMTLSContext: NIOSSLContext?
     private let roundRobin = Atomic<Int>(0)
 
-    init(config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?) {
+    init(config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil) {
         self.config = config
         self.endpoints = endpoints
         self.tlsContext = tlsContext
+        self.autoMTLSContext = autoMTLSContext
+    }
+
+    /// How connections to `endpoint` are secured: the cluster's own TLS, else auto mTLS when the endpoint is
+    /// meshed, else none.
+    func origination(for endpoint: EndpointRuntime) -> (context: NIOSSLContext, settings: UpstreamTLSConfig)? {
+        if let tlsContext, let settings = config.tls { return (tlsContext, settings) }
+        if let autoMTLSContext, let settings = config.autoMTLS, endpoint.config.isMeshed { return (autoMTLSContext, settings) }
+        return nil
     }
 
     var limits: ConnectionPoolLimits { config.connectionPool }

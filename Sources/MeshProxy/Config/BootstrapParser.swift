@@ -100,6 +100,8 @@ enum BootstrapParser {
         if let gateway = try spec.child("gateway") { try applyGateway(gateway, to: &config) }
         config.rateLimits += try RateLimitParser.bootstrap(spec.children("rateLimits"))
         if let tracing = try spec.child("tracing") { try TracingParser.bootstrap(tracing, to: &config.tracing) }
+        if let auto = try spec.bool("autoMtls") { config.autoMTLS = auto }
+        if let domain = try spec.string("trustDomain") { config.trustDomain = domain }
         // A gateway's listeners may all come from Gateway resources.
         guard !config.listeners.isEmpty || config.role == "gateway" else {
             throw spec.fail("listeners", "at least one listener is required")

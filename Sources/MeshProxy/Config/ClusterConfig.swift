@@ -13,6 +13,11 @@ public struct ClusterConfig: Sendable {
     public var connectionPool: ConnectionPoolLimits
     /// Passive health checking, if enabled.
     public var outlierDetection: OutlierDetectionConfig?
+    /// Istio's auto mTLS: when no DestinationRule sets TLS for the host, connections to meshed endpoints
+    /// (`security.istio.io/tlsMode: istio`) use the workload identity (ISTIO_MUTUAL); others stay plain text.
+    public var autoMTLS: UpstreamTLSConfig?
+    /// Whether a DestinationRule decided this cluster's TLS (then auto mTLS stays off).
+    public var tlsFromDestinationRule = false
     /// Whether requests go upstream over HTTP/2 (prior knowledge in plain text, ALPN `h2` under TLS): a
     /// ServiceEntry port of protocol HTTP2/GRPC/GRPC-WEB, or DestinationRule `h2UpgradePolicy: UPGRADE`.
     public var http2 = false
@@ -39,6 +44,9 @@ public struct EndpointConfig: Sendable, Hashable {
     public var labels: [String: String]
     /// Relative weight (1 by default).
     public var weight: Int
+
+    /// Whether a sidecar fronts the endpoint (label `security.istio.io/tlsMode: istio`): auto mTLS applies.
+    public var isMeshed: Bool { labels["security.istio.io/tlsMode"] == "istio" }
 
     public init(address: HostPort, labels: [String: String] = [:], weight: Int = 1) {
         self.address = address

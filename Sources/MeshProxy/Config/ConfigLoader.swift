@@ -47,7 +47,11 @@ public enum ConfigLoader {
         } else if !sawBootstrap {
             throw ProxyError(.invalidConfig, "no listener: give a ProxyBootstrap document or --listen and --upstream")
         }
-        for (_, spec) in serviceEntries { try ServiceEntryParser.apply(spec, to: &config) }
+        let autoIdentity = config.autoMTLS ? identity : nil
+        for (namespace, spec) in serviceEntries {
+            try ServiceEntryParser.apply(
+                spec, namespace: namespace, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
+        }
         for (namespace, spec) in destinationRules {
             try DestinationRuleParser.apply(spec, namespace: namespace, identity: identity, to: &config)
         }

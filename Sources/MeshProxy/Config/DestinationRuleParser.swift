@@ -93,6 +93,7 @@ enum DestinationRuleParser {
             cluster.outlierDetection = detection
         }
         if let tls = try policy.child("tls") {
+            cluster.tlsFromDestinationRule = true
             let mode = try tls.string("mode") ?? "DISABLE"
             switch mode {
             case "DISABLE": cluster.tls = nil

@@ -28,6 +28,10 @@ public struct ProxyConfig: Sendable {
     public var rateLimits: [LocalRateLimitConfig] = []
     /// Trace propagation, sampling and span export.
     public var tracing = TracingConfig()
+    /// Istio's `enableAutoMtls` (on by default): meshed endpoints get mTLS unless a DestinationRule says.
+    public var autoMTLS = true
+    /// The mesh trust domain, for the SPIFFE ids of ServiceEntry endpoints' service accounts.
+    public var trustDomain = "cluster.local"
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),

@@ -60,7 +60,7 @@ final class UpstreamHTTP2Session {
         let endpoint = self.endpoint
         let cluster = self.cluster
         let loop = self.loop
-        let scheme: HTTP2FramePayloadToHTTP1ClientCodec.HTTPProtocol = cluster.tlsContext == nil ? .http : .https
+        let scheme: HTTP2FramePayloadToHTTP1ClientCodec.HTTPProtocol = cluster.origination(for: endpoint) == nil ? .http : .https
         let stream = ready.flatMap { multiplexer in
             multiplexer.createStreamChannel { stream in
                 stream.eventLoop.makeCompletedFuture {

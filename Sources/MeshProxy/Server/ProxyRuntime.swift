@@ -41,8 +41,11 @@ final class ProxyRuntime: Sendable {
                 endpoints.append(EndpointRuntime(id: nextEndpointID, config: endpoint, socketAddress: address))
                 nextEndpointID += 1
             }
-            let tls = try cluster.tls.map { try TLSContexts.client($0, alpn: cluster.http2 ? ["h2"] : ["http/1.1"]) }
-            clusters[name] = ClusterRuntime(config: cluster, endpoints: endpoints, tlsContext: tls)
+            let alpn = cluster.http2 ? ["h2"] : ["http/1.1"]
+            let tls = try cluster.tls.map { try TLSContexts.client($0, alpn: alpn) }
+            let meshed = cluster.tls == nil && !cluster.tlsFromDestinationRule && cluster.endpoints.contains(where: \.isMeshed)
+            let auto = meshed ? try cluster.autoMTLS.map { try TLSContexts.client($0, alpn: alpn) } : nil
+            clusters[name] = ClusterRuntime(config: cluster, endpoints: endpoints, tlsContext: tls, autoMTLSContext: auto)
         }
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.

@@ -85,9 +85,10 @@ enum TCPProxy {
         }
         cluster.stats.upstreamCxActive.add(1, ordering: .relaxed)
         cluster.stats.upstreamCxTotal.add(1, ordering: .relaxed)
-        let upstreamTLS = cluster.tlsContext
-        let serverName = cluster.config.tls?.sni
-        let allowedSANs = cluster.config.tls?.subjectAltNames ?? []
+        let origination = cluster.origination(for: endpoint)
+        let upstreamTLS = origination?.context
+        let serverName = origination?.settings.sni
+        let allowedSANs = origination?.settings.subjectAltNames ?? []
         ClientBootstrap(group: channel.eventLoop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)

@@ -50,8 +50,9 @@ enum UpstreamConnector {
         to endpoint: EndpointRuntime, cluster: ClusterRuntime, on eventLoop: any EventLoop, timeout: Duration,
         configure: @escaping @Sendable (any Channel) throws -> Void
     ) -> EventLoopFuture<any Channel> {
-        let tls = cluster.tlsContext
-        let tlsConfig = cluster.config.tls
+        let origination = cluster.origination(for: endpoint)
+        let tls = origination?.context
+        let tlsConfig = origination?.settings
         let serverName = tlsConfig?.sni ?? (Self.isIPAddress(endpoint.config.address.host) ? nil : endpoint.config.address.host)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)

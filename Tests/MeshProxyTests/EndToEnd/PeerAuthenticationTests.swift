@@ -246,4 +246,62 @@ struct PeerAuthenticationTests {
         try? await echo.close().get()
         try? await group.shutdownGracefully()
     }
+
+    @Test(
+        "auto mTLS: a meshed endpoint gets the workload identity and must prove its service account; unmeshed or DISABLE stay plain",
+        arguments: ["meshed", "unmeshed", "disabled by DestinationRule", "another service account"])
+    func autoMTLS(_ variant: String) async throws {
+        let pki = try SpiffePKI.make(clients: ["frontend"])
+        let upstreams = try await Upstreams.start(["backend"])
+        let onlyFrontend = """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: frontend-only, namespace: default}
+            spec:
+              rules: [{from: [{source: {principals: [cluster.local/ns/default/sa/frontend]}}]}]
+            """
+        let inbound = try await ProxyHarness.start(
+            yaml: Self.inboundYAML(pki, resources: Self.peerAuthentication("STRICT") + "\n---\n" + onlyFrontend),
+            upstreams: upstreams.servers, shorthand: false)
+        let labels = variant == "unmeshed" ? "{}" : "{security.istio.io/tlsMode: istio}"
+        let destinationRule = variant == "disabled by DestinationRule"
+            ? "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: backend, namespace: default}\nspec: {host: backend, trafficPolicy: {tls: {mode: DISABLE}}}\n"
+            : ""
+        let outbound = try await ProxyHarness.start(yaml: """
+            apiVersion: meshctl.dev/v1alpha1
+            kind: ProxyBootstrap
+            metadata: {name: frontend-sidecar}
+            spec:
+              workload: {namespace: default, labels: {app: frontend}}
+              identity: {certificate: \(pki.file("frontend.crt")), key: \(pki.file("frontend.key")), ca: \(pki.file("ca.crt"))}
+              listeners:
+              - {name: main, address: 127.0.0.1:0, protocol: http, direction: outbound}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: backend, namespace: default}
+            spec:
+              hosts: [backend.default.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: STATIC
+              endpoints: [{address: 127.0.0.1, ports: {http: \(inbound.port)}, labels: \(labels), serviceAccount: \(variant == "another service account" ? "payments" : "backend")}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: backend, namespace: default}
+            spec:
+              hosts: ["*"]
+              http: [{route: [{destination: {host: backend}}]}]
+            \(destinationRule)
+            """, upstreams: upstreams.servers, shorthand: false, admin: false)
+        defer { Task { await outbound.stop(); await inbound.stop(); await upstreams.stop() } }
+        let status = try await outbound.get("/").status
+        if variant == "meshed" {
+            #expect(status == 200, "auto mTLS should have carried the frontend identity")
+            #expect(upstreams[0].requests == 1)
+        } else {
+            #expect(status == 503, "plain text is refused by the STRICT backend; a peer with another identity by us")
+            #expect(upstreams[0].requests == 0)
+        }
+    }
 }
