@@ -111,10 +111,10 @@ public final class ObjectStore: @unchecked Sendable {
                 version = next
                 let object = StoredObject(resourceVersion: next, value: value, json: json)
                 objects[resource, default: [:]][key] = object
-                publish(StoreEvent(kind: current == nil ? .added : .modified, resource: resource, object: object))
+                publish(StoreEvent(kind: current == nil ? .added : .modified, resource: resource, object: object, previous: current))
                 return (object, current)
             case .delete:
-                guard var gone = current else { return (nil, nil) }
+                guard let current else { return (nil, nil) }
                 try commit { () throws(StoreError) in
                     remove.reset()
                     remove.bind(1, resource); remove.bind(2, namespace); remove.bind(3, name)
@@ -124,10 +124,7 @@ public final class ObjectStore: @unchecked Sendable {
                 }
                 version = next
                 objects[resource]?[key] = nil
-                gone.value["metadata"]?["resourceVersion"] = .string(String(next))
-                gone.json = Array(JSON.emit(gone.value).utf8)
-                gone.resourceVersion = next
-                publish(StoreEvent(kind: .deleted, resource: resource, object: gone))
+                publish(StoreEvent(kind: .deleted, resource: resource, object: current.stamped(next), previous: current))
                 return (nil, current)
             }
         }

@@ -63,6 +63,28 @@ import Testing
         #expect(types.filter { $0 == "ADDED" }.count == 1)
     }
 
+    @Test func aSelectorWatchSeesObjectsEnterAndLeaveTheSelection() async throws {
+        var labelled = configMap("moving")
+        labelled["metadata"]?["labels"] = ["tier": "db"]
+        let created = try client.create(.configMaps, labelled, namespace: "default")
+        let watch = client.watch(.configMaps, namespace: "default", options: ListOptions(labelSelector: "tier=fe"),
+                                 resourceVersion: KubeObject(created).resourceVersion)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["metadata": ["labels": ["tier": "fe"]]], type: .merge)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["data": ["k": "v2"]], type: .merge)
+        let left = try client.patch(.configMaps, name: "moving", namespace: "default",
+                                    patch: ["metadata": ["labels": ["tier": "db"]], "data": ["k": "v3"]], type: .merge)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["data": ["k": "v4"]], type: .merge)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["metadata": ["labels": ["tier": "fe"]]], type: .merge)
+        let events = try await collect(watch, count: 4)
+        #expect(events.map(\.type) == [.added, .modified, .deleted, .added])
+        // The DELETED event carries the last state that matched, at the version of the change that made it leave.
+        let deleted = try #require(events.count == 4 ? events[2].object : nil)
+        #expect(deleted["metadata"]?["labels"]?["tier"] == "fe")
+        #expect(deleted["data"]?["k"] == "v2")
+        #expect(KubeObject(deleted).resourceVersion == KubeObject(left).resourceVersion)
+        #expect(events.last?.object["data"]?["k"] == "v4")
+    }
+
     @Test func aTooOldVersionIsGone() throws {
         // The history holds 100 changes: after 120 more, version 1 is older than anything retained.
         for index in 0..<120 { _ = try client.create(.configMaps, configMap("old-\(index)"), namespace: "default") }

@@ -86,23 +86,40 @@ import Testing
         #expect(try client.get(.configMaps, name: "istio-ca-root-cert", namespace: "demo")["data"]?["root-cert.pem"] != nil)
     }
 
-    @Test func watchSeesAnEvent() throws {
+    /// Runs `kubectl get … -w` in the background while `during` makes changes; returns what it printed.
+    func watching(_ arguments: [String], during changes: () throws -> Void) throws -> String {
         guard let path = Kubectl.path else { throw TestTools.Failure(description: "kubectl missing") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--kubeconfig", cluster.kubeconfig, "get", "configmaps", "-w", "--request-timeout=8s"]
+        process.arguments = ["--kubeconfig", cluster.kubeconfig, "get"] + arguments + ["-w", "--request-timeout=20s"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         Thread.sleep(forTimeInterval: 1.5)
-        try kubectl("create", "configmap", "watched", "--from-literal=a=b")
-        Thread.sleep(forTimeInterval: 1.0)
+        try changes()
+        Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    @Test func watchSeesAnEvent() throws {
+        let text = try watching(["configmaps"]) {
+            try kubectl("create", "configmap", "watched", "--from-literal=a=b")
+        }
         #expect(text.contains("watched"))
+    }
+
+    @Test func labelSelectorWatchSeesObjectsEnterAndLeave() throws {
+        try kubectl("create", "configmap", "relabelled", "--from-literal=a=b")
+        let text = try watching(["configmaps", "-l", "tier=fe", "--output-watch-events", "--no-headers"]) {
+            try kubectl("label", "configmap", "relabelled", "tier=fe")
+            try kubectl("label", "configmap", "relabelled", "tier=db", "--overwrite")
+        }
+        let events = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(2).map(String.init) }
+        #expect(events == [["ADDED", "relabelled"], ["DELETED", "relabelled"]], "\(text)")
     }
 
     @Test func describeNode() throws {
