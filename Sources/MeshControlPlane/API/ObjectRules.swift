@@ -85,6 +85,7 @@ enum ObjectRules {
         object["metadata"]?["generation"] = 1
         object["metadata"]?["resourceVersion"] = nil
         object["metadata"]?["deletionTimestamp"] = nil
+        object["metadata"]?["deletionGracePeriodSeconds"] = nil
         object["metadata"]?["selfLink"] = nil
         object["metadata"]?["managedFields"] = nil
     }
@@ -101,7 +102,7 @@ enum ObjectRules {
         }
         if type.hasStatus { object["status"] = current["status"] }
         if object["metadata"]?.objectValue == nil { object["metadata"] = [:] }
-        for key in ["uid", "creationTimestamp", "namespace", "name", "deletionTimestamp"] {
+        for key in ["uid", "creationTimestamp", "namespace", "name", "deletionTimestamp", "deletionGracePeriodSeconds"] {
             object["metadata"]?[key] = current["metadata"]?[key]
         }
         object["metadata"]?["managedFields"] = nil
@@ -109,6 +110,21 @@ enum ObjectRules {
         if Self.specChanged(object, current) { generation += 1 }
         object["metadata"]?["generation"] = .int(generation)
         return object
+    }
+
+    /// While an object is being deleted its finalizers can only be removed (422 otherwise). Returns whether
+    /// the update removed the last one, which completes the deletion.
+    static func completesDeletion(_ next: Value, _ current: Value, _ type: ResourceType, name: String) throws(APIError) -> Bool {
+        guard current["metadata"]?["deletionTimestamp"] != nil else { return false }
+        let before = APIServer.finalizers(of: current)
+        let added = APIServer.finalizers(of: next).filter { !before.contains($0) }
+        if !added.isEmpty {
+            let list = added.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw APIError.invalid(type, name: name, causes: [
+                ("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\(list)}"),
+            ])
+        }
+        return APIServer.finalizers(of: next).isEmpty
     }
 
     private static func specChanged(_ a: Value, _ b: Value) -> Bool {

@@ -21,6 +21,7 @@ public final class ObjectStore: @unchecked Sendable {
     private var historyHead = 0
     private let historyCapacity: Int
     private var compactedThrough: Int
+    private var owners = OwnerIndex()
     private var watchers: [Int: (resource: String, sink: Sink)] = [:]
     private var nextWatcher = 0
     /// Where the database lives.
@@ -51,7 +52,9 @@ public final class ObjectStore: @unchecked Sendable {
             let body = rows.blob(2)
             guard let value = try? JSON.parse(bytes: body) else { continue }
             let object = StoredObject(resourceVersion: rows.int(1), value: value, json: body)
-            objects[rows.text(0), default: [:]][Self.key(object.namespace, object.name)] = object
+            let resource = rows.text(0)
+            objects[resource, default: [:]][Self.key(object.namespace, object.name)] = object
+            owners.update(ObjectKey(resource: resource, namespace: object.namespace, name: object.name), value)
         }
     }
 
@@ -75,18 +78,31 @@ public final class ObjectStore: @unchecked Sendable {
         return (keys.map { all[$0]! }, current)
     }
 
+    /// Where the object with `uid` is stored, and its current state.
+    public func object(uid: String) -> (key: ObjectKey, object: StoredObject)? {
+        lock.withLock {
+            guard let key = owners.key(uid: uid), let object = objects[key.resource]?[Self.key(key.namespace, key.name)] else { return nil }
+            return (key, object)
+        }
+    }
+
+    /// The objects whose `metadata.ownerReferences` name `uid`.
+    public func dependents(of uid: String) -> [ObjectKey] {
+        lock.withLock { owners.dependents(of: uid) }
+    }
+
     /// Counts of objects per storage key.
     public func counts() -> [String: Int] {
         lock.withLock { objects.mapValues(\.count) }
     }
 
     /// Reads the current object, lets `decide` choose the change, and commits it durably. Returns the stored
-    /// result (`nil` after a delete or when nothing existed) and whether something changed.
+    /// result (`nil` after a delete or when nothing existed), the object before, and the store's version after.
     @discardableResult
     public func write(
         _ resource: String, namespace: String, name: String,
         _ decide: (StoredObject?) throws(APIError) -> StoreWrite
-    ) throws(APIError) -> (object: StoredObject?, previous: StoredObject?) {
+    ) throws(APIError) -> (object: StoredObject?, previous: StoredObject?, version: Int) {
         lock.lock()
         defer { lock.unlock() }
         do {
@@ -96,7 +112,7 @@ public final class ObjectStore: @unchecked Sendable {
             let next = version + 1
             switch decision {
             case .unchanged:
-                return (current, current)
+                return (current, current, version)
             case .put(var value):
                 value["metadata"]?["resourceVersion"] = .string(String(next))
                 let json = Array(JSON.emit(value).utf8)
@@ -111,10 +127,13 @@ public final class ObjectStore: @unchecked Sendable {
                 version = next
                 let object = StoredObject(resourceVersion: next, value: value, json: json)
                 objects[resource, default: [:]][key] = object
+                owners.update(ObjectKey(resource: resource, namespace: namespace, name: name), value)
                 publish(StoreEvent(kind: current == nil ? .added : .modified, resource: resource, object: object, previous: current))
-                return (object, current)
-            case .delete:
-                guard let current else { return (nil, nil) }
+                return (object, current, next)
+            case .delete, .deleteAfter:
+                guard let current else { return (nil, nil, version) }
+                var last = current
+                if case .deleteAfter(let value) = decision { last.value = value }
                 try commit { () throws(StoreError) in
                     remove.reset()
                     remove.bind(1, resource); remove.bind(2, namespace); remove.bind(3, name)
@@ -124,8 +143,9 @@ public final class ObjectStore: @unchecked Sendable {
                 }
                 version = next
                 objects[resource]?[key] = nil
-                publish(StoreEvent(kind: .deleted, resource: resource, object: current.stamped(next), previous: current))
-                return (nil, current)
+                owners.update(ObjectKey(resource: resource, namespace: namespace, name: name), nil)
+                publish(StoreEvent(kind: .deleted, resource: resource, object: last.stamped(next), previous: current))
+                return (nil, current, next)
             }
         }
     }

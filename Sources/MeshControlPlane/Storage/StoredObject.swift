@@ -46,6 +46,9 @@ public enum StoreWrite: Sendable {
     case put(Value)
     /// Remove the object.
     case delete
+    /// Remove the object, whose last state (the one watchers see) is this value: the update that removed the
+    /// last finalizer of an object being deleted.
+    case deleteAfter(Value)
     /// Change nothing.
     case unchanged
 }

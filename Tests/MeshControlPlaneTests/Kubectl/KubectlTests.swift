@@ -122,6 +122,15 @@ import Testing
         #expect(events == [["ADDED", "relabelled"], ["DELETED", "relabelled"]], "\(text)")
     }
 
+    @Test func deletingADeploymentRemovesItsReplicaSetsAndPods() throws {
+        try kubectl("create", "deployment", "shop", "--image=nginx")
+        _ = try OwnedObjects.deploymentTree(try cluster.client(), "shop")
+        #expect(try kubectl("get", "replicasets,pods", "-o", "name").contains("pod/shop-pod-1"))
+        #expect(try kubectl("delete", "deployment", "shop").contains("deleted"))
+        let left = try kubectl("get", "deployments,replicasets,pods", "-o", "name")
+        #expect(!left.contains("shop"), "\(left)")
+    }
+
     @Test func describeNode() throws {
         let text = try kubectl("describe", "node")
         #expect(text.contains("Conditions:"))
