@@ -78,6 +78,25 @@ public final class ObjectStore: @unchecked Sendable {
         return (keys.map { all[$0]! }, current)
     }
 
+    /// The objects of a resource as they were at `version`: the current ones with every later change undone
+    /// from the history of changes. `nil` when that history no longer reaches back to `version`.
+    public func list(_ resource: String, namespace: String?, at version: Int) -> [StoredObject]? {
+        let state = lock.withLock { () -> [String: StoredObject]? in
+            guard version >= compactedThrough, version <= self.version else { return nil }
+            var state = objects[resource] ?? [:]
+            for offset in stride(from: history.count - 1, through: 0, by: -1) {
+                let event = history[(historyHead + offset) % history.count]
+                guard event.object.resourceVersion > version else { break }
+                if event.resource == resource { state[Self.key(event.object.namespace, event.object.name)] = event.previous }
+            }
+            return state
+        }
+        guard let state else { return nil }
+        var keys = Array(state.keys)
+        if let namespace { keys = keys.filter { $0.hasPrefix(namespace + "/") } }
+        return keys.sorted().map { state[$0]! }
+    }
+
     /// Where the object with `uid` is stored, and its current state.
     public func object(uid: String) -> (key: ObjectKey, object: StoredObject)? {
         lock.withLock {
