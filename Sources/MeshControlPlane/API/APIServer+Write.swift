@@ -15,6 +15,7 @@ extension APIServer {
         try ObjectRules.validate(&object, target.type, name: name, strict: request.query["fieldValidation"] == "Strict")
         try requireNamespace(target)
         ObjectRules.initialize(&object)
+        try ObjectRules.recordOwnership(.update(request.fieldManager), old: nil, new: &object, target.type, name: name, subresource: nil)
         if request.isDryRun {
             if store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) != nil {
                 throw APIError.alreadyExists(target.type, name: name)
@@ -39,11 +40,11 @@ extension APIServer {
             throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         object["metadata"]?["name"] = .string(name)
-        return try replace(request, target, name: name, createIfMissing: true) { _ in object }
+        return try replace(request, target, name: name, createIfMissing: true, ownership: .update(request.fieldManager)) { _ in object }
     }
 
     /// The shared path of update and patch: `change` computes the new object from the current one.
-    func replace(_ request: APIRequest, _ target: ResourceTarget, name: String, createIfMissing: Bool,
+    func replace(_ request: APIRequest, _ target: ResourceTarget, name: String, createIfMissing: Bool, ownership: FieldOwnership,
                  _ change: (Value?) throws(APIError) -> Value) throws(APIError) -> APIResponse {
         let strict = request.query["fieldValidation"] == "Strict"
         if createIfMissing { try requireNamespace(target) }  // not inside the write: the store's lock is held there
@@ -59,6 +60,7 @@ extension APIServer {
                 object["metadata"]?["name"] = .string(name)
                 try ObjectRules.validate(&object, target.type, name: name, strict: strict)
                 ObjectRules.initialize(&object)
+                try ObjectRules.recordOwnership(ownership, old: nil, new: &object, target.type, name: name, subresource: nil)
                 created = true
                 if request.isDryRun { preview = object; return .unchanged }
                 return .put(object)
@@ -70,6 +72,8 @@ extension APIServer {
             }
             object = ObjectRules.carryOver(object, from: current.value, type: target.type, subresource: target.subresource)
             try ObjectRules.validate(&object, target.type, name: name, strict: strict)
+            try ObjectRules.recordOwnership(ownership, old: current.value, new: &object, target.type, name: name,
+                                            subresource: target.subresource)
             let completes = try ObjectRules.completesDeletion(object, current.value, target.type, name: name)
             if request.isDryRun { preview = object; return .unchanged }
             if completes { finalized = object; return .deleteAfter(object) }
@@ -107,4 +111,12 @@ extension Value {
         copy["metadata"]?["resourceVersion"] = other["metadata"]?["resourceVersion"]
         return copy
     }
+}
+
+/// How a write records field ownership in `metadata.managedFields`.
+enum FieldOwnership {
+    /// A create, update or non-apply patch by this manager.
+    case update(String)
+    /// Server-side apply of `configuration` by `manager`; `force` takes conflicting fields.
+    case apply(manager: String, configuration: Value, force: Bool)
 }

@@ -105,11 +105,28 @@ enum ObjectRules {
         for key in ["uid", "creationTimestamp", "namespace", "name", "deletionTimestamp", "deletionGracePeriodSeconds"] {
             object["metadata"]?[key] = current["metadata"]?[key]
         }
-        object["metadata"]?["managedFields"] = nil
+        object["metadata"]?["managedFields"] = current["metadata"]?["managedFields"]
         var generation = current["metadata"]?["generation"]?.intValue ?? 1
         if Self.specChanged(object, current) { generation += 1 }
         object["metadata"]?["generation"] = .int(generation)
         return object
+    }
+
+    /// Records in `metadata.managedFields` who owns what after this write; a refused apply is 409.
+    static func recordOwnership(_ ownership: FieldOwnership, old: Value?, new object: inout Value, _ type: ResourceType,
+                                name: String, subresource: String?) throws(APIError) {
+        var fields = ManagedFields(old?["metadata"]?["managedFields"])
+        let time = Timestamp.now()
+        switch ownership {
+        case .update(let manager):
+            fields.update(manager: manager, old: old, new: object, apiVersion: type.apiVersion, time: time, subresource: subresource)
+        case .apply(let manager, let configuration, let force):
+            let conflicts = fields.apply(manager: manager, configuration: configuration, current: old,
+                                         apiVersion: type.apiVersion, time: time, force: force)
+            if !conflicts.isEmpty { throw ManagedFields.conflictError(conflicts, type, name: name) }
+        }
+        fields.prune(to: object)
+        object["metadata"]?["managedFields"] = fields.value
     }
 
     /// While an object is being deleted its finalizers can only be removed (422 otherwise). Returns whether

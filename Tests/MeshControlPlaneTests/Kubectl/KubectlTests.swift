@@ -131,6 +131,34 @@ import Testing
         #expect(!left.contains("shop"), "\(left)")
     }
 
+    @Test func serverSideApplyRecordsManagersAndRefusesConflicts() throws {
+        let deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: ssa}
+            spec:
+              replicas: REPLICAS
+              selector: {matchLabels: {app: ssa}}
+              template:
+                metadata: {labels: {app: ssa}}
+                spec:
+                  containers:
+                  - {name: web, image: "nginx:1.25"}
+            """
+        func config(_ replicas: Int) -> String { deployment.replacingOccurrences(of: "REPLICAS", with: String(replicas)) }
+        #expect(try kubectl("apply", "--server-side", "-f", "-", input: config(1)).contains("serverside-applied"))
+        let object = try JSON.parse(try kubectl("get", "deployment", "ssa", "-o", "json", "--show-managed-fields"))
+        let entry = try #require(object["metadata"]?["managedFields"]?[0])
+        #expect(entry["manager"] == "kubectl" && entry["operation"] == "Apply" && entry["fieldsType"] == "FieldsV1")
+        #expect(entry["fieldsV1"]?["f:spec"]?["f:template"]?["f:spec"]?["f:containers"]?[#"k:{"name":"web"}"#]?["f:image"] == [:])
+
+        let refused = try cluster.kubectl(["apply", "--server-side", "--field-manager=ci", "-f", "-"], input: config(3))
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains(#"conflict with "kubectl": .spec.replicas"#), "\(refused.standardError)")
+        try kubectl("apply", "--server-side", "--field-manager=ci", "--force-conflicts", "-f", "-", input: config(3))
+        #expect(try kubectl("get", "deployment", "ssa", "-o", "jsonpath={.spec.replicas}") == "3")
+    }
+
     @Test func describeNode() throws {
         let text = try kubectl("describe", "node")
         #expect(text.contains("Conditions:"))
