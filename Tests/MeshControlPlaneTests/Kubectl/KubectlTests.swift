@@ -31,22 +31,26 @@ import Testing
         #expect(wide.contains("INTERNAL-IP"))
     }
 
-    @Test func applyCreatesThenChangesADeploymentAndAVirtualService() throws {
-        let deployment = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web}
+    /// A Deployment manifest with one nginx container.
+    static func deployment(_ name: String, replicas: Int, image: String) -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: \(name)}
+        spec:
+          replicas: \(replicas)
+          selector: {matchLabels: {app: \(name)}}
+          template:
+            metadata: {labels: {app: \(name)}}
             spec:
-              replicas: REPLICAS
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec:
-                  containers:
-                  - {name: web, image: "nginx:IMAGE"}
-            """
-        #expect(try kubectl("apply", "-f", "-", input: deployment.replacingOccurrences(of: "REPLICAS", with: "1").replacingOccurrences(of: "IMAGE", with: "1.25")).contains("created"))
-        #expect(try kubectl("apply", "-f", "-", input: deployment.replacingOccurrences(of: "REPLICAS", with: "3").replacingOccurrences(of: "IMAGE", with: "1.26")).contains("configured"))
+              containers:
+              - {name: web, image: "nginx:\(image)"}
+        """
+    }
+
+    @Test func applyCreatesThenChangesADeploymentAndAVirtualService() throws {
+        #expect(try kubectl("apply", "-f", "-", input: Self.deployment("web", replicas: 1, image: "1.25")).contains("created"))
+        #expect(try kubectl("apply", "-f", "-", input: Self.deployment("web", replicas: 3, image: "1.26")).contains("configured"))
         #expect(try kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}") == "3 nginx:1.26")
 
         let virtualService = """
@@ -132,20 +136,7 @@ import Testing
     }
 
     @Test func serverSideApplyRecordsManagersAndRefusesConflicts() throws {
-        let deployment = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: ssa}
-            spec:
-              replicas: REPLICAS
-              selector: {matchLabels: {app: ssa}}
-              template:
-                metadata: {labels: {app: ssa}}
-                spec:
-                  containers:
-                  - {name: web, image: "nginx:1.25"}
-            """
-        func config(_ replicas: Int) -> String { deployment.replacingOccurrences(of: "REPLICAS", with: String(replicas)) }
+        func config(_ replicas: Int) -> String { Self.deployment("ssa", replicas: replicas, image: "1.25") }
         #expect(try kubectl("apply", "--server-side", "-f", "-", input: config(1)).contains("serverside-applied"))
         let object = try JSON.parse(try kubectl("get", "deployment", "ssa", "-o", "json", "--show-managed-fields"))
         let entry = try #require(object["metadata"]?["managedFields"]?[0])
