@@ -1,6 +1,5 @@
 import Foundation
 import MeshCore
-import NIOConcurrencyHelpers
 
 /// The durable object store: every object in SQLite (WAL, `synchronous=FULL`) and in memory, one monotonically
 /// increasing resourceVersion, and a window of recent changes for watches.
@@ -10,7 +9,8 @@ public final class ObjectStore: @unchecked Sendable {
     /// Receives events in commit order; called with the store's lock held, so it must only enqueue.
     public typealias Sink = @Sendable (StoreEvent) -> Void
 
-    private let lock = NIOLock()
+    /// Guards everything below; writers wait on it for their transaction.
+    private let lock = NSCondition()
     private let database: SQLiteDatabase
     private let upsert: SQLiteStatement
     private let remove: SQLiteStatement
@@ -23,6 +23,15 @@ public final class ObjectStore: @unchecked Sendable {
     private var compactedThrough: Int
     private var owners = OwnerIndex()
     private var watchers: [Int: (resource: String, sink: Sink)] = [:]
+    /// The last resourceVersion given to a change (committed or queued).
+    private var assigned: Int
+    /// Changes decided but not yet committed, in order, and the newest queued state per object.
+    private var queue: [PendingChange] = []
+    private var pending: [String: (object: StoredObject?, ticket: CommitTicket)] = [:]
+    /// Whether a writer is running a transaction now.
+    private var committing = false
+    /// Transactions committed since the store opened (fewer than changes when writers share them).
+    private(set) var transactions = 0
     private var nextWatcher = 0
     /// Where the database lives.
     public let path: String
@@ -47,6 +56,7 @@ public final class ObjectStore: @unchecked Sendable {
         let readVersion = try database.prepare("SELECT value FROM meta WHERE key = 'rv'")
         version = try readVersion.step() ? readVersion.int(0) : 0
         compactedThrough = version
+        assigned = version
         let rows = try database.prepare("SELECT resource, rv, body FROM objects")
         while try rows.step() {
             let body = rows.blob(2)
@@ -117,6 +127,10 @@ public final class ObjectStore: @unchecked Sendable {
 
     /// Reads the current object, lets `decide` choose the change, and commits it durably. Returns the stored
     /// result (`nil` after a delete or when nothing existed), the object before, and the store's version after.
+    ///
+    /// Group commit: writers that arrive while a transaction is being fsynced queue their changes (deciding
+    /// against the queued state), and the next transaction commits them all with one fsync. Each caller returns
+    /// only after the transaction holding its change is durable; readers see changes only once they are.
     @discardableResult
     public func write(
         _ resource: String, namespace: String, name: String,
@@ -124,64 +138,112 @@ public final class ObjectStore: @unchecked Sendable {
     ) throws(APIError) -> (object: StoredObject?, previous: StoredObject?, version: Int) {
         lock.lock()
         defer { lock.unlock() }
-        do {
-            let key = Self.key(namespace, name)
-            let current = objects[resource]?[key]
-            let decision = try decide(current)
-            let next = version + 1
-            switch decision {
-            case .unchanged:
-                return (current, current, version)
-            case .put(var value):
-                value["metadata"]?["resourceVersion"] = .string(String(next))
-                let json = Array(JSON.emit(value).utf8)
-                try commit { () throws(StoreError) in
-                    upsert.reset()
-                    upsert.bind(1, resource); upsert.bind(2, namespace); upsert.bind(3, name)
-                    upsert.bind(4, next); upsert.bind(5, json)
-                    try upsert.step()
-                    saveVersion.reset(); saveVersion.bind(1, next)
-                    try saveVersion.step()
-                }
-                version = next
-                let object = StoredObject(resourceVersion: next, value: value, json: json)
-                objects[resource, default: [:]][key] = object
-                owners.update(ObjectKey(resource: resource, namespace: namespace, name: name), value)
-                publish(StoreEvent(kind: current == nil ? .added : .modified, resource: resource, object: object, previous: current))
-                return (object, current, next)
-            case .delete, .deleteAfter:
-                guard let current else { return (nil, nil, version) }
-                var last = current
-                if case .deleteAfter(let value) = decision { last.value = value }
-                try commit { () throws(StoreError) in
-                    remove.reset()
-                    remove.bind(1, resource); remove.bind(2, namespace); remove.bind(3, name)
-                    try remove.step()
-                    saveVersion.reset(); saveVersion.bind(1, next)
-                    try saveVersion.step()
-                }
-                version = next
-                objects[resource]?[key] = nil
-                owners.update(ObjectKey(resource: resource, namespace: namespace, name: name), nil)
-                publish(StoreEvent(kind: .deleted, resource: resource, object: last.stamped(next), previous: current))
-                return (nil, current, next)
+        let key = Self.key(namespace, name)
+        let slot = resource + "\u{0}" + key
+        let queued = pending[slot]
+        let current = queued.map(\.object) ?? objects[resource]?[key]
+        let decision = try decide(current)
+        var change = PendingChange(resource: resource, namespace: namespace, name: name, version: assigned + 1, previous: current)
+        switch decision {
+        case .unchanged:
+            if let queued { try waitFor(queued.ticket) }
+            return (current, current, version)
+        case .put(var value):
+            value["metadata"]?["resourceVersion"] = .string(String(change.version))
+            change.stored = StoredObject(resourceVersion: change.version, value: value, json: Array(JSON.emit(value).utf8))
+        case .delete, .deleteAfter:
+            guard var last = current else {
+                if let queued { try waitFor(queued.ticket) }
+                return (nil, nil, version)
             }
+            if case .deleteAfter(let value) = decision { last.value = value }
+            change.last = last.stamped(change.version)
         }
+        assigned = change.version
+        queue.append(change)
+        pending[slot] = (change.stored, change.ticket)
+        try waitFor(change.ticket)
+        return (change.stored, current, change.version)
     }
 
-    private func commit(_ body: () throws(StoreError) -> Void) throws(APIError) {
+    /// Waits (the lock held, released while waiting) until `ticket`'s transaction is durable, leading the
+    /// commit of the queue whenever no other writer does.
+    private func waitFor(_ ticket: CommitTicket) throws(APIError) {
+        while !ticket.done {
+            if committing || queue.isEmpty {
+                lock.wait()
+                continue
+            }
+            committing = true
+            let batch = queue
+            queue = []
+            lock.unlock()
+            let failure = commit(batch)
+            lock.lock()
+            committing = false
+            if let failure {
+                // Queued changes were decided on top of the failed ones: they fail too.
+                for change in batch + queue { change.ticket.finish(failure) }
+                queue = []
+                pending = [:]
+                assigned = version
+            } else {
+                transactions += 1
+                for change in batch { apply(change) }
+            }
+            lock.broadcast()
+        }
+        if let error = ticket.error { throw error }
+    }
+
+    /// One transaction for a batch of changes; `nil` once it is committed and fsynced.
+    private func commit(_ batch: [PendingChange]) -> APIError? {
         do throws(StoreError) {
             try database.execute("BEGIN IMMEDIATE")
             do throws(StoreError) {
-                try body()
+                for change in batch {
+                    if let stored = change.stored {
+                        upsert.reset()
+                        upsert.bind(1, change.resource); upsert.bind(2, change.namespace); upsert.bind(3, change.name)
+                        upsert.bind(4, change.version); upsert.bind(5, stored.json)
+                        try upsert.step()
+                    } else {
+                        remove.reset()
+                        remove.bind(1, change.resource); remove.bind(2, change.namespace); remove.bind(3, change.name)
+                        try remove.step()
+                    }
+                }
+                saveVersion.reset(); saveVersion.bind(1, batch.last?.version ?? version)
+                try saveVersion.step()
                 try database.execute("COMMIT")
             } catch {
                 try? database.execute("ROLLBACK")
                 throw error
             }
+            return nil
         } catch {
-            throw APIError.internalError("storage: \(error.description)")
+            return APIError.internalError("storage: \(error.description)")
         }
+    }
+
+    /// Makes a durable change visible: memory, owner index, history and watchers, in commit order.
+    private func apply(_ change: PendingChange) {
+        let key = Self.key(change.namespace, change.name)
+        let objectKey = ObjectKey(resource: change.resource, namespace: change.namespace, name: change.name)
+        version = change.version
+        if let stored = change.stored {
+            objects[change.resource, default: [:]][key] = stored
+            owners.update(objectKey, stored.value)
+            publish(StoreEvent(kind: change.previous == nil ? .added : .modified, resource: change.resource, object: stored,
+                               previous: change.previous))
+        } else if let last = change.last {
+            objects[change.resource]?[key] = nil
+            owners.update(objectKey, nil)
+            publish(StoreEvent(kind: .deleted, resource: change.resource, object: last, previous: change.previous))
+        }
+        let slot = change.resource + "\u{0}" + key
+        if pending[slot]?.ticket === change.ticket { pending[slot] = nil }
+        change.ticket.finish(nil)
     }
 
     private func publish(_ event: StoreEvent) {
