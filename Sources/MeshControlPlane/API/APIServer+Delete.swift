@@ -4,7 +4,7 @@ extension APIServer {
     /// DELETE of one object: preconditions, finalizers (the object stays, marked with `deletionTimestamp`, until
     /// they are removed), dependents by propagation policy, and a namespace takes its objects with it.
     func delete(_ request: APIRequest, _ target: ResourceTarget, name: String) throws(APIError) -> APIResponse {
-        let body = request.body.isEmpty ? nil : try BodyDecoder.object(request)
+        let body: Value? = request.body.isEmpty ? nil : try BodyDecoder.object(request)
         let options = try DeleteOptions(body: body, query: request.query)
         if request.isDryRun {
             guard let current = store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) else {
@@ -22,7 +22,7 @@ extension APIServer {
     /// DELETE of a collection, with selectors; each object as a single DELETE with the request's options.
     func deleteCollection(_ request: APIRequest, _ target: ResourceTarget) throws(APIError) -> APIResponse {
         let filter = try ObjectFilter(namespace: target.type.namespaced ? target.namespace : nil, query: request.query)
-        let body = request.body.isEmpty ? nil : try BodyDecoder.object(request)
+        let body: Value? = request.body.isEmpty ? nil : try BodyDecoder.object(request)
         var options = try DeleteOptions(body: body, query: request.query)
         options.resourceVersion = nil
         options.uid = nil

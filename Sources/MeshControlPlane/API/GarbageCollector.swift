@@ -64,7 +64,7 @@ extension APIServer {
         guard let result = try? store.write(type.storageKey, namespace: namespace, name: name, { current throws(APIError) in
             guard var value = current?.value, current?.resourceVersion == owner.resourceVersion else { return .unchanged }
             let rest = Self.finalizers(of: value).filter { $0 != Self.foregroundFinalizer }
-            value["metadata"]?["finalizers"] = rest.isEmpty ? nil : .array(rest.map(Value.string))
+            value["metadata"]?["finalizers"] = rest.isEmpty ? Value?.none : .array(rest.map(Value.string))
             return rest.isEmpty ? .deleteAfter(value) : .put(value)
         }), let previous = result.previous, result.version != previous.resourceVersion else { return nil }
         guard let updated = result.object else {
@@ -84,7 +84,7 @@ extension APIServer {
             let references = value["metadata"]?["ownerReferences"]?.arrayValue ?? []
             let kept = references.filter { !uids.contains($0["uid"]?.stringValue ?? "") }
             guard kept.count != references.count else { return .unchanged }
-            value["metadata"]?["ownerReferences"] = kept.isEmpty ? nil : .array(kept)
+            value["metadata"]?["ownerReferences"] = kept.isEmpty ? Value?.none : .array(kept)
             return .put(value)
         }
         if let result, let updated = result.object, updated.resourceVersion != result.previous?.resourceVersion {
