@@ -121,9 +121,10 @@ enum ObjectRules {
         case .update(let manager):
             fields.update(manager: manager, old: old, new: object, apiVersion: type.apiVersion, time: time, subresource: subresource)
         case .apply(let manager, let configuration, let force):
-            let conflicts = fields.apply(manager: manager, configuration: configuration, current: old,
-                                         apiVersion: type.apiVersion, time: time, force: force)
-            if !conflicts.isEmpty { throw ManagedFields.conflictError(conflicts, type, name: name) }
+            let result = fields.applyResult(manager: manager, configuration: configuration, current: old,
+                                            apiVersion: type.apiVersion, time: time, force: force)
+            if !result.conflicts.isEmpty { throw ManagedFields.conflictError(result.conflicts, type, name: name) }
+            for path in result.abandoned { object = FieldSet.removing(path[...], from: object) }
         }
         fields.prune(to: object)
         object["metadata"]?["managedFields"] = fields.value

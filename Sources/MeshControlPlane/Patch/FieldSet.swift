@@ -108,6 +108,23 @@ struct FieldSet: Equatable {
         return current
     }
 
+    /// `value` without the field or list item at `path` (unchanged when it is not there).
+    static func removing(_ path: ArraySlice<String>, from value: Value) -> Value {
+        guard let step = path.first else { return value }
+        let rest = path.dropFirst()
+        if step.hasPrefix("f:"), let inner = value[String(step.dropFirst(2))] {
+            var copy = value
+            copy[String(step.dropFirst(2))] = rest.isEmpty ? Value?.none : removing(rest, from: inner)
+            return copy
+        }
+        if let key = itemKey(step), case .array(var items) = value,
+           let index = items.firstIndex(where: { $0[key.name] == key.value }) {
+            if rest.first == "." { items.remove(at: index) } else { items[index] = removing(rest, from: items[index]) }
+            return .array(items)
+        }
+        return value
+    }
+
     /// The key field and value of a `k:` step.
     static func itemKey(_ step: String) -> (name: String, value: Value)? {
         guard step.hasPrefix("k:"), let key = try? JSON.parse(String(step.dropFirst(2))),

@@ -49,7 +49,15 @@ struct ManagedFields: Equatable {
     /// change and `force` is false; with `force` the fields change hands.
     mutating func apply(manager: String, configuration: Value, current: Value?, apiVersion: String, time: String,
                         force: Bool) -> [Conflict] {
+        applyResult(manager: manager, configuration: configuration, current: current, apiVersion: apiVersion, time: time, force: force).conflicts
+    }
+
+    /// `apply`, and the fields this manager applied before, stopped sending, and nobody else manages: the
+    /// apply removes them from the object.
+    mutating func applyResult(manager: String, configuration: Value, current: Value?, apiVersion: String, time: String,
+                              force: Bool) -> (conflicts: [Conflict], abandoned: [FieldSet.Path]) {
         let applied = FieldSet(setBy: configuration)
+        let before = entries.first { $0.manager == manager && $0.operation == "Apply" && $0.subresource == nil }?.fields ?? FieldSet()
         var conflicts: [Conflict] = []
         for (index, entry) in entries.enumerated() where !(entry.manager == manager && entry.operation == "Apply") && entry.subresource == nil {
             for path in entry.fields.leaves.intersection(applied.leaves).sorted(by: { $0.lexicographicallyPrecedes($1) })
@@ -58,9 +66,13 @@ struct ManagedFields: Equatable {
                 if force { entries[index].fields = entries[index].fields.subtracting(FieldSet([path])) }
             }
         }
-        if !conflicts.isEmpty, !force { return conflicts }
+        if !conflicts.isEmpty, !force { return (conflicts, []) }
         set(Entry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: time, subresource: nil, fields: applied))
-        return force ? [] : conflicts
+        let others = entries.filter { !($0.manager == manager && $0.operation == "Apply" && $0.subresource == nil) }
+            .reduce(FieldSet()) { $0.union($1.fields) }
+        let abandoned = before.subtracting(applied).subtracting(others).leaves
+            .filter { path in !applied.leaves.contains { $0.starts(with: path.last == "." ? path.dropLast() : path) } }
+        return ([], abandoned.sorted { $0.count > $1.count })
     }
 
     /// A create, update or non-apply patch by `manager`: it takes the fields whose values it set or changed from

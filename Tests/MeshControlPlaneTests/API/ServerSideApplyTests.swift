@@ -67,4 +67,18 @@ import Testing
             Issue.record("an apply took back a field an update changed")
         } catch { #expect(error.httpStatus == 409 && error.reason == "Conflict") }
     }
+
+    @Test func fieldsAnApplierStopsSendingAreRemovedUnlessAnotherManagerHasThem() throws {
+        func configMap(labels: Value, data: Value) -> Value {
+            ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "trimmed", "labels": labels], "data": data]
+        }
+        func apply(_ value: Value, _ manager: String) throws(KubeError) -> Value {
+            try client.patch(.configMaps, name: "trimmed", namespace: "default", patch: value, type: .apply, fieldManager: manager)
+        }
+        _ = try apply(configMap(labels: ["team": "mesh", "tier": "edge"], data: ["mode": "strict", "level": "3"]), "platform")
+        _ = try apply(configMap(labels: [:], data: ["level": "3"]), "audit")
+        let result = try apply(configMap(labels: ["team": "mesh"], data: ["mode": "strict"]), "platform")
+        #expect(result["metadata"]?["labels"] == ["team": "mesh"])
+        #expect(result["data"] == ["mode": "strict", "level": "3"])
+    }
 }
