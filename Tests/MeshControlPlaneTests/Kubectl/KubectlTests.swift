@@ -150,6 +150,20 @@ import Testing
         #expect(try kubectl("get", "deployment", "ssa", "-o", "jsonpath={.spec.replicas}") == "3")
     }
 
+    @Test func aFinalizerHoldsADeletedObjectUntilKubectlRemovesIt() throws {
+        try kubectl("apply", "-f", "-", input: """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: guarded, finalizers: [example.com/guard]}
+            data: {a: b}
+            """)
+        #expect(try kubectl("delete", "configmap", "guarded", "--wait=false").contains("deleted"))
+        #expect(try kubectl("get", "configmap", "guarded", "-o", "jsonpath={.metadata.deletionTimestamp}").hasSuffix("Z"))
+        try kubectl("patch", "configmap", "guarded", "--type=merge", "-p", #"{"metadata":{"finalizers":null}}"#)
+        let gone = try cluster.kubectl(["get", "configmap", "guarded"])
+        #expect(gone.status != 0 && gone.standardError.contains("NotFound"))
+    }
+
     @Test func describeNode() throws {
         let text = try kubectl("describe", "node")
         #expect(text.contains("Conditions:"))
