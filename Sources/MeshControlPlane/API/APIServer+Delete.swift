@@ -6,7 +6,7 @@ extension APIServer {
     func delete(_ request: APIRequest, _ target: ResourceTarget, name: String) throws(APIError) -> APIResponse {
         let body: Value? = request.body.isEmpty ? nil : try BodyDecoder.object(request)
         let options = try DeleteOptions(body: body, query: request.query)
-        if request.isDryRun {
+        if options.dryRun {
             guard let current = store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) else {
                 throw APIError.notFound(target.type, name: name)
             }
@@ -29,7 +29,7 @@ extension APIServer {
         let (items, _) = store.list(target.type.storageKey, namespace: filter.namespace)
         var deleted: [Value] = []
         for item in items where filter.matches(item) {
-            if request.isDryRun {
+            if options.dryRun {
                 deleted.append(Self.presented(item, as: target.type))
             } else if let outcome = try? remove(target.type, namespace: item.namespace, name: item.name, options: options) {
                 deleted.append(Self.presented(outcome.object, as: target.type))

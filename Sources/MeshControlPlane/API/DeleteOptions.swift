@@ -17,6 +17,8 @@ struct DeleteOptions: Equatable {
     var gracePeriodSeconds: Int?
     var resourceVersion: String?
     var uid: String?
+    /// `dryRun: [All]` in the body (where client-go puts it for deletes) or `dryRun=All` in the query.
+    var dryRun = false
 
     init() {}
 
@@ -43,6 +45,7 @@ struct DeleteOptions: Equatable {
         if let grace = gracePeriodSeconds, grace < 0 {
             throw Self.invalid("gracePeriodSeconds", "Invalid value: \(grace): must be greater than or equal to 0")
         }
+        dryRun = body?["dryRun"]?.arrayValue?.contains("All") == true || query["dryRun"] == "All"
         resourceVersion = body?["preconditions"]?["resourceVersion"]?.stringValue
         uid = body?["preconditions"]?["uid"]?.stringValue
     }

@@ -11,6 +11,9 @@ struct DeleteOptionsTests {
         #expect(try DeleteOptions(body: ["orphanDependents": true], query: [:]).propagation == .orphan)
         let options = try DeleteOptions(body: ["gracePeriodSeconds": 7, "preconditions": ["uid": "u", "resourceVersion": "9"]], query: [:])
         #expect(options.gracePeriodSeconds == 7 && options.uid == "u" && options.resourceVersion == "9")
+        #expect(options.dryRun == false)
+        #expect(try DeleteOptions(body: ["dryRun": ["All"]], query: [:]).dryRun)
+        #expect(try DeleteOptions(body: nil, query: ["dryRun": "All"]).dryRun)
     }
 
     static let bad: [(Value, Int)] = [

@@ -157,6 +157,8 @@ import Testing
             metadata: {name: guarded, finalizers: [example.com/guard]}
             data: {a: b}
             """)
+        #expect(try kubectl("delete", "configmap", "guarded", "--dry-run=server").contains("server dry run"))
+        #expect(try kubectl("get", "configmap", "guarded", "-o", "jsonpath={.metadata.deletionTimestamp}").isEmpty)
         #expect(try kubectl("delete", "configmap", "guarded", "--wait=false").contains("deleted"))
         #expect(try kubectl("get", "configmap", "guarded", "-o", "jsonpath={.metadata.deletionTimestamp}").hasSuffix("Z"))
         try kubectl("patch", "configmap", "guarded", "--type=merge", "-p", #"{"metadata":{"finalizers":null}}"#)
