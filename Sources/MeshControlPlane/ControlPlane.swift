@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import MeshCore
 import NIOSSL
@@ -20,6 +21,12 @@ public final class ControlPlane: Sendable {
     public var port: Int { server.port }
 
     /// Opens the store in the data directory, seeds it, starts the mesh CA and begins listening.
+    /// Tunes malloc for a process that serves the control plane for long: big list buffers are returned to the
+    /// system when freed and request threads share few arenas (10,000 pods: 222 -> 179 MB resident in the bench).
+    public static func tuneProcessMemory() {
+        csqlite_tune_process_malloc()
+    }
+
     public init(options: ControlPlaneOptions, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.options = options
         let files = DataDirectory(options.dataDirectory)

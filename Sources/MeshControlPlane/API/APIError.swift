@@ -10,6 +10,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// `details` of the Status: name, group, kind, causes.
     public var details: Value?
+    /// `metadata.continue` of the Status: where a list whose snapshot expired can go on, inconsistently.
+    public var continueToken: String?
 
     public init(code: Int, reason: String, message: String, details: Value? = nil) {
         self.code = code
@@ -27,6 +29,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             "message": .string(message), "reason": .string(reason),
         ]
         if let details { status["details"] = details }
+        if let continueToken { status["metadata"] = ["continue": .string(continueToken)] }
         status["code"] = .int(code)
         return status
     }

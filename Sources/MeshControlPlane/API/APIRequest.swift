@@ -64,6 +64,15 @@ public struct APIRequest: Sendable {
         return raw.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? raw
     }
 
+    /// Who makes this change, for `metadata.managedFields`: `fieldManager`, else the client's User-Agent up to
+    /// its first `/` (as the Kubernetes API server names managers); the control plane's own writes are `meshctl`.
+    var fieldManager: String {
+        if let manager = query["fieldManager"], !manager.isEmpty { return manager }
+        if user == ControlPlane.systemUser { return "meshctl" }
+        let agent = headers["user-agent"]?.split(separator: "/").first.map(String.init) ?? ""
+        return agent.isEmpty ? "unknown" : String(agent.prefix(128))
+    }
+
     /// `dryRun=All`.
     var isDryRun: Bool { query["dryRun"] == "All" }
 }

@@ -15,13 +15,18 @@ extension APIServer {
             throw APIError(code: 415, reason: "UnsupportedMediaType",
                            message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
         }
-        return try replace(request, target, name: name, createIfMissing: isApply) { current throws(APIError) in
-            guard let current else { return patch }
+        var configuration = patch
+        configuration["metadata"]?["managedFields"] = nil
+        let ownership: FieldOwnership = isApply
+            ? .apply(manager: request.fieldManager, configuration: configuration, force: request.query["force"] == "true")
+            : .update(request.fieldManager)
+        return try replace(request, target, name: name, createIfMissing: isApply, ownership: ownership) { current throws(APIError) in
+            guard let current else { return configuration }
             switch patchType {
             case "application/json-patch+json": return try JSONPatch.apply(patch, to: current)
             case "application/strategic-merge-patch+json": return try StrategicMergePatch.apply(patch, to: current)
             case "application/apply-patch+yaml":
-                var applied = patch
+                var applied = configuration
                 applied["metadata"]?["resourceVersion"] = nil
                 return MergePatch.apply(applied, to: current)
             case "application/merge-patch+json": return MergePatch.apply(patch, to: current)

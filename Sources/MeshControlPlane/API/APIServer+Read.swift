@@ -14,26 +14,34 @@ extension APIServer {
         return .jsonBytes(Self.encoded(object, as: target.type))
     }
 
-    /// LIST with selectors and pagination (`limit`, `continue`).
+    /// LIST with selectors and pagination (`limit`, `continue`). Later pages are read at the first page's
+    /// resourceVersion, from the history of changes; once that history has moved past it, 410 Expired with a
+    /// token that continues at the latest state.
     func list(_ request: APIRequest, _ target: ResourceTarget) throws(APIError) -> APIResponse {
         let filter = try ObjectFilter(namespace: target.type.namespaced ? target.namespace : nil, query: request.query)
-        let (all, version) = store.list(target.type.storageKey, namespace: filter.namespace)
-        var items = all.filter(filter.matches)
-        if let token = request.query["continue"], !token.isEmpty {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                  let bar = text.firstIndex(of: "|") else {
-                throw APIError.badRequest("invalid continue token")
+        var (all, version) = store.list(target.type.storageKey, namespace: filter.namespace)
+        var after: String?
+        if let text = request.query["continue"], !text.isEmpty {
+            let token = try ContinueToken(parsing: text)
+            after = token.lastKey
+            if token.version >= 0 {
+                guard let snapshot = store.list(target.type.storageKey, namespace: filter.namespace, at: token.version) else {
+                    var error = APIError.gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+                    error.continueToken = ContinueToken(version: -1, lastKey: token.lastKey).encoded
+                    throw error
+                }
+                (all, version) = (snapshot, token.version)
             }
-            let after = String(text[text.index(after: bar)...])
-            items = items.filter { ObjectStore.key($0.namespace, $0.name) > after }
         }
+        var items = all.filter(filter.matches)
+        if let after { items = items.filter { ObjectStore.key($0.namespace, $0.name) > after } }
         var continueToken: String?
         var remaining: Int?
         if let limitText = request.query["limit"], let limit = Int(limitText), limit > 0, items.count > limit {
             remaining = items.count - limit
             items = Array(items.prefix(limit))
             if let last = items.last {
-                continueToken = Data("\(version)|\(ObjectStore.key(last.namespace, last.name))".utf8).base64EncodedString()
+                continueToken = ContinueToken(version: version, lastKey: ObjectStore.key(last.namespace, last.name)).encoded
             }
         }
         if request.wantsTable {

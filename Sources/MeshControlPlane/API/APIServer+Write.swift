@@ -15,6 +15,7 @@ extension APIServer {
         try ObjectRules.validate(&object, target.type, name: name, strict: request.query["fieldValidation"] == "Strict")
         try requireNamespace(target)
         ObjectRules.initialize(&object)
+        try ObjectRules.recordOwnership(.update(request.fieldManager), old: nil, new: &object, target.type, name: name, subresource: nil)
         if request.isDryRun {
             if store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) != nil {
                 throw APIError.alreadyExists(target.type, name: name)
@@ -39,15 +40,16 @@ extension APIServer {
             throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         object["metadata"]?["name"] = .string(name)
-        return try replace(request, target, name: name, createIfMissing: true) { _ in object }
+        return try replace(request, target, name: name, createIfMissing: true, ownership: .update(request.fieldManager)) { _ in object }
     }
 
     /// The shared path of update and patch: `change` computes the new object from the current one.
-    func replace(_ request: APIRequest, _ target: ResourceTarget, name: String, createIfMissing: Bool,
+    func replace(_ request: APIRequest, _ target: ResourceTarget, name: String, createIfMissing: Bool, ownership: FieldOwnership,
                  _ change: (Value?) throws(APIError) -> Value) throws(APIError) -> APIResponse {
         let strict = request.query["fieldValidation"] == "Strict"
         if createIfMissing { try requireNamespace(target) }  // not inside the write: the store's lock is held there
         var created = false
+        var finalized: Value?
         var preview: Value?
         let result = try store.write(target.type.storageKey, namespace: target.storageNamespace, name: name) { current throws(APIError) in
             guard let current else {
@@ -58,6 +60,7 @@ extension APIServer {
                 object["metadata"]?["name"] = .string(name)
                 try ObjectRules.validate(&object, target.type, name: name, strict: strict)
                 ObjectRules.initialize(&object)
+                try ObjectRules.recordOwnership(ownership, old: nil, new: &object, target.type, name: name, subresource: nil)
                 created = true
                 if request.isDryRun { preview = object; return .unchanged }
                 return .put(object)
@@ -69,71 +72,27 @@ extension APIServer {
             }
             object = ObjectRules.carryOver(object, from: current.value, type: target.type, subresource: target.subresource)
             try ObjectRules.validate(&object, target.type, name: name, strict: strict)
+            try ObjectRules.recordOwnership(ownership, old: current.value, new: &object, target.type, name: name,
+                                            subresource: target.subresource)
+            let completes = try ObjectRules.completesDeletion(object, current.value, target.type, name: name)
             if request.isDryRun { preview = object; return .unchanged }
+            if completes { finalized = object; return .deleteAfter(object) }
             if object == current.value.settingVersion(nil, of: object) { return .unchanged }
             return .put(object)
         }
         if let preview { return .json(preview, status: created ? 201 : 200) }
+        if let finalized, let previous = result.previous, result.object == nil {
+            // The update removed the last finalizer: the object is gone, and its dependents follow.
+            afterWrite(target.type, nil, previous)
+            finishedDeletion(of: previous)
+            let last = StoredObject(resourceVersion: result.version, value: finalized, json: []).stamped(result.version)
+            return .jsonBytes(Self.encoded(last, as: target.type))
+        }
         guard let stored = result.object else { throw APIError.notFound(target.type, name: name) }
         if stored.resourceVersion != result.previous?.resourceVersion {
             afterWrite(target.type, stored, result.previous)
         }
         return .jsonBytes(Self.encoded(stored, as: target.type), status: created ? 201 : 200)
-    }
-
-    /// DELETE of one object: preconditions, and a namespace takes its objects with it.
-    func delete(_ request: APIRequest, _ target: ResourceTarget, name: String) throws(APIError) -> APIResponse {
-        let options = request.body.isEmpty ? nil : try? BodyDecoder.object(request)
-        let preconditions = options?["preconditions"]
-        if request.isDryRun {
-            guard let current = store.get(target.type.storageKey, namespace: target.storageNamespace, name: name) else {
-                throw APIError.notFound(target.type, name: name)
-            }
-            return .jsonBytes(Self.encoded(current, as: target.type))
-        }
-        let result = try store.write(target.type.storageKey, namespace: target.storageNamespace, name: name) { current throws(APIError) in
-            guard let current else { throw APIError.notFound(target.type, name: name) }
-            if let version = preconditions?["resourceVersion"]?.stringValue, version != String(current.resourceVersion) {
-                throw APIError.conflict(target.type, name: name)
-            }
-            if let uid = preconditions?["uid"]?.stringValue, uid != current.value["metadata"]?["uid"]?.stringValue {
-                throw APIError.conflict(target.type, name: name)
-            }
-            return .delete
-        }
-        guard let previous = result.previous else { throw APIError.notFound(target.type, name: name) }
-        if target.type.kind == "Namespace", target.type.group.isEmpty {
-            deleteContents(ofNamespace: name)
-        }
-        afterWrite(target.type, nil, previous)
-        return .jsonBytes(Self.encoded(previous, as: target.type))
-    }
-
-    /// DELETE of a collection, with selectors.
-    func deleteCollection(_ request: APIRequest, _ target: ResourceTarget) throws(APIError) -> APIResponse {
-        let filter = try ObjectFilter(namespace: target.type.namespaced ? target.namespace : nil, query: request.query)
-        let (items, _) = store.list(target.type.storageKey, namespace: filter.namespace)
-        var deleted: [Value] = []
-        for item in items where filter.matches(item) {
-            if !request.isDryRun {
-                let result = try store.write(target.type.storageKey, namespace: item.namespace, name: item.name) { _ in .delete }
-                if let previous = result.previous { afterWrite(target.type, nil, previous) }
-            }
-            deleted.append(Self.presented(item, as: target.type))
-        }
-        return .json(["kind": .string(target.type.listKind), "apiVersion": .string(target.type.apiVersion),
-                      "metadata": ["resourceVersion": .string(String(store.resourceVersion))], "items": .array(deleted)])
-    }
-
-    private func deleteContents(ofNamespace namespace: String) {
-        for type in registry.all where type.namespaced {
-            for item in store.list(type.storageKey, namespace: namespace).items {
-                if let result = try? store.write(type.storageKey, namespace: namespace, name: item.name, { _ in .delete }),
-                   let previous = result.previous {
-                    afterWrite(type, nil, previous)
-                }
-            }
-        }
     }
 
     func requireNamespace(_ target: ResourceTarget) throws(APIError) {
@@ -152,4 +111,12 @@ extension Value {
         copy["metadata"]?["resourceVersion"] = other["metadata"]?["resourceVersion"]
         return copy
     }
+}
+
+/// How a write records field ownership in `metadata.managedFields`.
+enum FieldOwnership {
+    /// A create, update or non-apply patch by this manager.
+    case update(String)
+    /// Server-side apply of `configuration` by `manager`; `force` takes conflicting fields.
+    case apply(manager: String, configuration: Value, force: Bool)
 }

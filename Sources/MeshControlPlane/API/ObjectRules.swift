@@ -85,6 +85,7 @@ enum ObjectRules {
         object["metadata"]?["generation"] = 1
         object["metadata"]?["resourceVersion"] = nil
         object["metadata"]?["deletionTimestamp"] = nil
+        object["metadata"]?["deletionGracePeriodSeconds"] = nil
         object["metadata"]?["selfLink"] = nil
         object["metadata"]?["managedFields"] = nil
     }
@@ -101,14 +102,47 @@ enum ObjectRules {
         }
         if type.hasStatus { object["status"] = current["status"] }
         if object["metadata"]?.objectValue == nil { object["metadata"] = [:] }
-        for key in ["uid", "creationTimestamp", "namespace", "name", "deletionTimestamp"] {
+        for key in ["uid", "creationTimestamp", "namespace", "name", "deletionTimestamp", "deletionGracePeriodSeconds"] {
             object["metadata"]?[key] = current["metadata"]?[key]
         }
-        object["metadata"]?["managedFields"] = nil
+        object["metadata"]?["managedFields"] = current["metadata"]?["managedFields"]
         var generation = current["metadata"]?["generation"]?.intValue ?? 1
         if Self.specChanged(object, current) { generation += 1 }
         object["metadata"]?["generation"] = .int(generation)
         return object
+    }
+
+    /// Records in `metadata.managedFields` who owns what after this write; a refused apply is 409.
+    static func recordOwnership(_ ownership: FieldOwnership, old: Value?, new object: inout Value, _ type: ResourceType,
+                                name: String, subresource: String?) throws(APIError) {
+        var fields = ManagedFields(old?["metadata"]?["managedFields"])
+        let time = Timestamp.now()
+        switch ownership {
+        case .update(let manager):
+            fields.update(manager: manager, old: old, new: object, apiVersion: type.apiVersion, time: time, subresource: subresource)
+        case .apply(let manager, let configuration, let force):
+            let result = fields.applyResult(manager: manager, configuration: configuration, current: old,
+                                            apiVersion: type.apiVersion, time: time, force: force)
+            if !result.conflicts.isEmpty { throw ManagedFields.conflictError(result.conflicts, type, name: name) }
+            for path in result.abandoned { object = FieldSet.removing(path[...], from: object) }
+        }
+        fields.prune(to: object)
+        object["metadata"]?["managedFields"] = fields.value
+    }
+
+    /// While an object is being deleted its finalizers can only be removed (422 otherwise). Returns whether
+    /// the update removed the last one, which completes the deletion.
+    static func completesDeletion(_ next: Value, _ current: Value, _ type: ResourceType, name: String) throws(APIError) -> Bool {
+        guard current["metadata"]?["deletionTimestamp"] != nil else { return false }
+        let before = APIServer.finalizers(of: current)
+        let added = APIServer.finalizers(of: next).filter { !before.contains($0) }
+        if !added.isEmpty {
+            let list = added.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw APIError.invalid(type, name: name, causes: [
+                ("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\(list)}"),
+            ])
+        }
+        return APIServer.finalizers(of: next).isEmpty
     }
 
     private static func specChanged(_ a: Value, _ b: Value) -> Bool {

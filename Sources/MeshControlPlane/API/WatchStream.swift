@@ -41,7 +41,7 @@ public final class WatchStream: Sendable {
         do {
             let id = try store.watch(type.storageKey, from: from) { [self] event in
                 state.withLockedValue { $0.lastVersion = max($0.lastVersion, event.object.resourceVersion) }
-                guard filter.matches(event.object) else { return }
+                guard let event = filter.watchEvent(for: event) else { return }
                 emit(encode(event))
             }
             if initialEventsEnd {

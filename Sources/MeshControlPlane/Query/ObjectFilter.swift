@@ -25,4 +25,24 @@ public struct ObjectFilter: Sendable {
         if let fields, !fields.matches(object.value) { return false }
         return true
     }
+
+    /// What a watch with this filter sends for a committed change, as the Kubernetes watch cache does: a change
+    /// that makes an object match is ADDED, one that makes it stop matching is DELETED (carrying the last state
+    /// that matched, stamped with the change's resourceVersion), and a change outside the selection is not sent.
+    public func watchEvent(for event: StoreEvent) -> StoreEvent? {
+        guard event.kind == .modified, let previous = event.previous else {
+            return matches(event.object) ? event : nil
+        }
+        switch (matches(previous), matches(event.object)) {
+        case (true, true):
+            return event
+        case (false, true):
+            return StoreEvent(kind: .added, resource: event.resource, object: event.object, previous: previous)
+        case (true, false):
+            return StoreEvent(kind: .deleted, resource: event.resource, object: previous.stamped(event.object.resourceVersion),
+                              previous: previous)
+        case (false, false):
+            return nil
+        }
+    }
 }

@@ -17,7 +17,8 @@ public final class HTTPSServer: Sendable {
     public init(host: String, port: Int, tls: TLSConfiguration, api: APIServer,
                 authenticate: @escaping @Sendable (_ commonName: String?, _ authorization: String?) -> String?) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let threadPool = NIOThreadPool(numberOfThreads: 4)
+        // Request threads mostly wait for fsyncs; more of them let more writers share one transaction.
+        let threadPool = NIOThreadPool(numberOfThreads: 16)
         threadPool.start()
         let sslContext = try NIOSSLContext(configuration: tls)
         do {

@@ -1,6 +1,5 @@
 import Foundation
 import MeshCore
-import NIOConcurrencyHelpers
 
 /// The durable object store: every object in SQLite (WAL, `synchronous=FULL`) and in memory, one monotonically
 /// increasing resourceVersion, and a window of recent changes for watches.
@@ -10,7 +9,8 @@ public final class ObjectStore: @unchecked Sendable {
     /// Receives events in commit order; called with the store's lock held, so it must only enqueue.
     public typealias Sink = @Sendable (StoreEvent) -> Void
 
-    private let lock = NIOLock()
+    /// Guards everything below; writers wait on it for their transaction.
+    private let lock = NSCondition()
     private let database: SQLiteDatabase
     private let upsert: SQLiteStatement
     private let remove: SQLiteStatement
@@ -21,7 +21,17 @@ public final class ObjectStore: @unchecked Sendable {
     private var historyHead = 0
     private let historyCapacity: Int
     private var compactedThrough: Int
+    private var owners = OwnerIndex()
     private var watchers: [Int: (resource: String, sink: Sink)] = [:]
+    /// The last resourceVersion given to a change (committed or queued).
+    private var assigned: Int
+    /// Changes decided but not yet committed, in order, and the newest queued state per object.
+    private var queue: [PendingChange] = []
+    private var pending: [String: (object: StoredObject?, ticket: CommitTicket)] = [:]
+    /// Whether a writer is running a transaction now.
+    private var committing = false
+    /// Transactions committed since the store opened (fewer than changes when writers share them).
+    private(set) var transactions = 0
     private var nextWatcher = 0
     /// Where the database lives.
     public let path: String
@@ -46,12 +56,15 @@ public final class ObjectStore: @unchecked Sendable {
         let readVersion = try database.prepare("SELECT value FROM meta WHERE key = 'rv'")
         version = try readVersion.step() ? readVersion.int(0) : 0
         compactedThrough = version
+        assigned = version
         let rows = try database.prepare("SELECT resource, rv, body FROM objects")
         while try rows.step() {
             let body = rows.blob(2)
             guard let value = try? JSON.parse(bytes: body) else { continue }
             let object = StoredObject(resourceVersion: rows.int(1), value: value, json: body)
-            objects[rows.text(0), default: [:]][Self.key(object.namespace, object.name)] = object
+            let resource = rows.text(0)
+            objects[resource, default: [:]][Self.key(object.namespace, object.name)] = object
+            owners.update(ObjectKey(resource: resource, namespace: object.namespace, name: object.name), value)
         }
     }
 
@@ -75,77 +88,162 @@ public final class ObjectStore: @unchecked Sendable {
         return (keys.map { all[$0]! }, current)
     }
 
+    /// The objects of a resource as they were at `version`: the current ones with every later change undone
+    /// from the history of changes. `nil` when that history no longer reaches back to `version`.
+    public func list(_ resource: String, namespace: String?, at version: Int) -> [StoredObject]? {
+        let state = lock.withLock { () -> [String: StoredObject]? in
+            guard version >= compactedThrough, version <= self.version else { return nil }
+            var state = objects[resource] ?? [:]
+            for offset in stride(from: history.count - 1, through: 0, by: -1) {
+                let event = history[(historyHead + offset) % history.count]
+                guard event.object.resourceVersion > version else { break }
+                if event.resource == resource { state[Self.key(event.object.namespace, event.object.name)] = event.previous }
+            }
+            return state
+        }
+        guard let state else { return nil }
+        var keys = Array(state.keys)
+        if let namespace { keys = keys.filter { $0.hasPrefix(namespace + "/") } }
+        return keys.sorted().map { state[$0]! }
+    }
+
+    /// Where the object with `uid` is stored, and its current state.
+    public func object(uid: String) -> (key: ObjectKey, object: StoredObject)? {
+        lock.withLock {
+            guard let key = owners.key(uid: uid), let object = objects[key.resource]?[Self.key(key.namespace, key.name)] else { return nil }
+            return (key, object)
+        }
+    }
+
+    /// The objects whose `metadata.ownerReferences` name `uid`.
+    public func dependents(of uid: String) -> [ObjectKey] {
+        lock.withLock { owners.dependents(of: uid) }
+    }
+
     /// Counts of objects per storage key.
     public func counts() -> [String: Int] {
         lock.withLock { objects.mapValues(\.count) }
     }
 
     /// Reads the current object, lets `decide` choose the change, and commits it durably. Returns the stored
-    /// result (`nil` after a delete or when nothing existed) and whether something changed.
+    /// result (`nil` after a delete or when nothing existed), the object before, and the store's version after.
+    ///
+    /// Group commit: writers that arrive while a transaction is being fsynced queue their changes (deciding
+    /// against the queued state), and the next transaction commits them all with one fsync. Each caller returns
+    /// only after the transaction holding its change is durable; readers see changes only once they are.
     @discardableResult
     public func write(
         _ resource: String, namespace: String, name: String,
         _ decide: (StoredObject?) throws(APIError) -> StoreWrite
-    ) throws(APIError) -> (object: StoredObject?, previous: StoredObject?) {
+    ) throws(APIError) -> (object: StoredObject?, previous: StoredObject?, version: Int) {
         lock.lock()
         defer { lock.unlock() }
-        do {
-            let key = Self.key(namespace, name)
-            let current = objects[resource]?[key]
-            let decision = try decide(current)
-            let next = version + 1
-            switch decision {
-            case .unchanged:
-                return (current, current)
-            case .put(var value):
-                value["metadata"]?["resourceVersion"] = .string(String(next))
-                let json = Array(JSON.emit(value).utf8)
-                try commit { () throws(StoreError) in
-                    upsert.reset()
-                    upsert.bind(1, resource); upsert.bind(2, namespace); upsert.bind(3, name)
-                    upsert.bind(4, next); upsert.bind(5, json)
-                    try upsert.step()
-                    saveVersion.reset(); saveVersion.bind(1, next)
-                    try saveVersion.step()
-                }
-                version = next
-                let object = StoredObject(resourceVersion: next, value: value, json: json)
-                objects[resource, default: [:]][key] = object
-                publish(StoreEvent(kind: current == nil ? .added : .modified, resource: resource, object: object))
-                return (object, current)
-            case .delete:
-                guard var gone = current else { return (nil, nil) }
-                try commit { () throws(StoreError) in
-                    remove.reset()
-                    remove.bind(1, resource); remove.bind(2, namespace); remove.bind(3, name)
-                    try remove.step()
-                    saveVersion.reset(); saveVersion.bind(1, next)
-                    try saveVersion.step()
-                }
-                version = next
-                objects[resource]?[key] = nil
-                gone.value["metadata"]?["resourceVersion"] = .string(String(next))
-                gone.json = Array(JSON.emit(gone.value).utf8)
-                gone.resourceVersion = next
-                publish(StoreEvent(kind: .deleted, resource: resource, object: gone))
-                return (nil, current)
+        let key = Self.key(namespace, name)
+        let slot = resource + "\u{0}" + key
+        let queued = pending[slot]
+        let current = queued.map(\.object) ?? objects[resource]?[key]
+        let decision = try decide(current)
+        var change = PendingChange(resource: resource, namespace: namespace, name: name, version: assigned + 1, previous: current)
+        switch decision {
+        case .unchanged:
+            if let queued { try waitFor(queued.ticket) }
+            return (current, current, version)
+        case .put(var value):
+            value["metadata"]?["resourceVersion"] = .string(String(change.version))
+            change.stored = StoredObject(resourceVersion: change.version, value: value, json: Array(JSON.emit(value).utf8))
+        case .delete, .deleteAfter:
+            guard var last = current else {
+                if let queued { try waitFor(queued.ticket) }
+                return (nil, nil, version)
             }
+            if case .deleteAfter(let value) = decision { last.value = value }
+            change.last = last.stamped(change.version)
         }
+        assigned = change.version
+        queue.append(change)
+        pending[slot] = (change.stored, change.ticket)
+        try waitFor(change.ticket)
+        return (change.stored, current, change.version)
     }
 
-    private func commit(_ body: () throws(StoreError) -> Void) throws(APIError) {
+    /// Waits (the lock held, released while waiting) until `ticket`'s transaction is durable, leading the
+    /// commit of the queue whenever no other writer does.
+    private func waitFor(_ ticket: CommitTicket) throws(APIError) {
+        while !ticket.done {
+            if committing || queue.isEmpty {
+                lock.wait()
+                continue
+            }
+            committing = true
+            let batch = queue
+            queue = []
+            lock.unlock()
+            let failure = commit(batch)
+            lock.lock()
+            committing = false
+            if let failure {
+                // Queued changes were decided on top of the failed ones: they fail too.
+                for change in batch + queue { change.ticket.finish(failure) }
+                queue = []
+                pending = [:]
+                assigned = version
+            } else {
+                transactions += 1
+                for change in batch { apply(change) }
+            }
+            lock.broadcast()
+        }
+        if let error = ticket.error { throw error }
+    }
+
+    /// One transaction for a batch of changes; `nil` once it is committed and fsynced.
+    private func commit(_ batch: [PendingChange]) -> APIError? {
         do throws(StoreError) {
             try database.execute("BEGIN IMMEDIATE")
             do throws(StoreError) {
-                try body()
+                for change in batch {
+                    if let stored = change.stored {
+                        upsert.reset()
+                        upsert.bind(1, change.resource); upsert.bind(2, change.namespace); upsert.bind(3, change.name)
+                        upsert.bind(4, change.version); upsert.bind(5, stored.json)
+                        try upsert.step()
+                    } else {
+                        remove.reset()
+                        remove.bind(1, change.resource); remove.bind(2, change.namespace); remove.bind(3, change.name)
+                        try remove.step()
+                    }
+                }
+                saveVersion.reset(); saveVersion.bind(1, batch.last?.version ?? version)
+                try saveVersion.step()
                 try database.execute("COMMIT")
             } catch {
                 try? database.execute("ROLLBACK")
                 throw error
             }
+            return nil
         } catch {
-            throw APIError.internalError("storage: \(error.description)")
+            return APIError.internalError("storage: \(error.description)")
         }
+    }
+
+    /// Makes a durable change visible: memory, owner index, history and watchers, in commit order.
+    private func apply(_ change: PendingChange) {
+        let key = Self.key(change.namespace, change.name)
+        let objectKey = ObjectKey(resource: change.resource, namespace: change.namespace, name: change.name)
+        version = change.version
+        if let stored = change.stored {
+            objects[change.resource, default: [:]][key] = stored
+            owners.update(objectKey, stored.value)
+            publish(StoreEvent(kind: change.previous == nil ? .added : .modified, resource: change.resource, object: stored,
+                               previous: change.previous))
+        } else if let last = change.last {
+            objects[change.resource]?[key] = nil
+            owners.update(objectKey, nil)
+            publish(StoreEvent(kind: .deleted, resource: change.resource, object: last, previous: change.previous))
+        }
+        let slot = change.resource + "\u{0}" + key
+        if pending[slot]?.ticket === change.ticket { pending[slot] = nil }
+        change.ticket.finish(nil)
     }
 
     private func publish(_ event: StoreEvent) {
@@ -190,25 +288,5 @@ public final class ObjectStore: @unchecked Sendable {
     /// Ends a watch.
     public func stopWatching(_ id: Int) {
         lock.withLock { watchers[id] = nil }
-    }
-
-    /// Object counts per storage key of the database at `path`, read without opening it for writing (the
-    /// server may be running).
-    public static func counts(path: String) -> [String: Int] {
-        guard FileManager.default.fileExists(atPath: path), let database = try? SQLiteDatabase(path: path, readOnly: true),
-              let rows = try? database.prepare("SELECT resource, count(*) FROM objects GROUP BY resource") else { return [:] }
-        var counts: [String: Int] = [:]
-        while (try? rows.step()) == true { counts[rows.text(0)] = rows.int(1) }
-        return counts
-    }
-
-    /// Size of the database and its write-ahead log in bytes.
-    public var sizeOnDisk: Int { Self.sizeOnDisk(path: path) }
-
-    /// Size of the database at `path` and its write-ahead log in bytes.
-    public static func sizeOnDisk(path: String) -> Int {
-        [path, path + "-wal"].reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
-        }
     }
 }

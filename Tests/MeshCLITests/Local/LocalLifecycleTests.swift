@@ -13,25 +13,43 @@ import Testing
         return try #require(Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    @Test func upStatusDownAroundTheUsersKubeconfig() throws {
-        let directory = try TestTools.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        try """
-            apiVersion: v1
-            kind: Config
-            current-context: other
-            clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-            users: [{name: u, user: {token: t}}]
-            contexts: [{name: other, context: {cluster: c, user: u}}]
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        let data = directory.appendingPathComponent("data").path
-        let environment = ["KUBECONFIG": kubeconfig, "HOME": directory.path, "PATH": "/usr/bin:/bin"]
-        func meshctl(_ arguments: [String]) throws -> Subprocess.Result {
-            try Subprocess.run(MeshctlBinary.path, arguments, environment: environment)
+    /// A throwaway home with the user's own kubeconfig and a data directory; runs the real binary there.
+    struct Home {
+        let directory: URL
+        let data: String
+        let environment: [String: String]
+
+        init() throws {
+            directory = try TestTools.temporaryDirectory()
+            let kubeconfig = directory.appendingPathComponent("kubeconfig").path
+            try """
+                apiVersion: v1
+                kind: Config
+                current-context: other
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: other, context: {cluster: c, user: u}}]
+                """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            data = directory.appendingPathComponent("data").path
+            environment = ["KUBECONFIG": kubeconfig, "HOME": directory.path, "PATH": "/usr/bin:/bin"]
         }
+
+        func meshctl(_ arguments: [String], timeout: TimeInterval = 120) throws -> Subprocess.Result {
+            try Subprocess.run(MeshctlBinary.path, arguments, environment: environment, timeout: timeout)
+        }
+
+        func remove() {
+            _ = try? meshctl(["local", "down", "--data-dir", data])
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
+    @Test func upStatusDownAroundTheUsersKubeconfig() throws {
+        let home = try Home()
+        defer { home.remove() }
+        let data = home.data
+        func meshctl(_ arguments: [String]) throws -> Subprocess.Result { try home.meshctl(arguments) }
         let port = try Self.freePort()
-        defer { _ = try? meshctl(["local", "down", "--data-dir", data]) }
 
         let up = try meshctl(["local", "up", "--data-dir", data, "--port", String(port), "--timeout", "60s"])
         #expect(up.status == 0, "\(up.standardError)")
@@ -62,4 +80,49 @@ import Testing
         #expect(stopped.status == 1)
         #expect(stopped.standardOutput.contains("not running"))
     }
+
+    @Test func logsPrintTailAndFollowUntilTheServerStops() throws {
+        let home = try Home()
+        defer { home.remove() }
+        let data = home.data
+        let missing = try home.meshctl(["local", "logs", "--data-dir", data])
+        #expect(missing.status == 1)
+        #expect(missing.standardError.contains("no log file"))
+        #expect(try home.meshctl(["local", "logs", "--tail", "many", "--data-dir", data]).status == 64)
+
+        let port = try Self.freePort()
+        let up = try home.meshctl(["local", "up", "--data-dir", data, "--port", String(port), "--timeout", "60s"])
+        #expect(up.status == 0, "\(up.standardError)")
+        let all = try home.meshctl(["local", "logs", "--data-dir", data])
+        #expect(all.status == 0, "\(all.standardError)")
+        #expect(all.standardOutput.contains("serving the Kubernetes API on https://127.0.0.1:\(port)"))
+        let lines = all.standardOutput.split(separator: "\n")
+        #expect(lines.count > 1)
+        let last = try home.meshctl(["local", "logs", "--tail", "1", "--data-dir", data])
+        #expect(last.standardOutput == (lines.last.map { $0 + "\n" } ?? ""))
+        #expect(try home.meshctl(["local", "logs", "--tail", "0", "--data-dir", data]).standardOutput.isEmpty)
+
+        // `-f` prints the lines the server writes while it stops, then ends by itself.
+        let followed = LockedResult()
+        let following = DispatchGroup()
+        DispatchQueue.global().async(group: following) {
+            followed.set(try? home.meshctl(["local", "logs", "-f", "--tail", "1", "--data-dir", data], timeout: 60))
+        }
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try home.meshctl(["local", "down", "--data-dir", data]).status == 0)
+        #expect(following.wait(timeout: .now() + 90) == .success)
+        let result = try #require(followed.get())
+        #expect(result.status == 0 && !result.crashed, "logs -f did not end when the server stopped")
+        #expect(result.standardOutput.hasPrefix(String(lines.last ?? "")))
+        #expect(result.standardOutput.contains("shutting down"))
+        #expect(result.standardOutput.hasSuffix("stopped\n"))
+    }
+}
+
+private final class LockedResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Subprocess.Result?
+
+    func set(_ value: Subprocess.Result?) { lock.withLock { result = value } }
+    func get() -> Subprocess.Result? { lock.withLock { result } }
 }

@@ -17,27 +17,13 @@ import Testing
         ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name)], "data": ["k": "v"]]
     }
 
-    /// Collects events until `count` non-bookmark events arrived or 30 seconds passed (generous: on a loaded
-    /// two-core machine the watch's own connection can take seconds to open).
-    func collect(_ watch: KubeWatch, count: Int) async throws -> [WatchEvent] {
-        var events: [WatchEvent] = []
-        let deadline = Date().addingTimeInterval(30)
-        let timer = Task { try await Task.sleep(for: .seconds(30)); watch.stop() }
-        defer { timer.cancel(); watch.stop() }
-        for try await event in watch.events {
-            if event.type != .bookmark { events.append(event) }
-            if events.count >= count || Date() > deadline { break }
-        }
-        return events
-    }
-
     @Test func eventsFromAListVersionArriveInOrder() async throws {
         let list = try client.list(.configMaps, namespace: "default")
         let watch = client.watch(.configMaps, namespace: "default", resourceVersion: list.resourceVersion)
         _ = try client.create(.configMaps, configMap("w1"), namespace: "default")
         _ = try client.patch(.configMaps, name: "w1", namespace: "default", patch: ["data": ["k": "v2"]], type: .merge)
         try client.delete(.configMaps, name: "w1", namespace: "default")
-        let events = try await collect(watch, count: 3)
+        let events = try await watch.collect(count: 3)
         #expect(events.map(\.type) == [.added, .modified, .deleted])
         let versions = events.compactMap { $0.resourceVersion.flatMap(Int.init) }
         #expect(versions == versions.sorted() && Set(versions).count == 3)
@@ -47,7 +33,7 @@ import Testing
         let first = try client.create(.configMaps, configMap("r1"), namespace: "default")
         _ = try client.create(.configMaps, configMap("r2"), namespace: "default")
         let watch = client.watch(.configMaps, namespace: "default", resourceVersion: KubeObject(first).resourceVersion)
-        let events = try await collect(watch, count: 1)
+        let events = try await watch.collect(count: 1)
         #expect(events.map { KubeObject($0.object).name } == ["r2"])
     }
 
@@ -61,6 +47,28 @@ import Testing
         #expect(types.first == "ADDED")
         #expect(types.contains("BOOKMARK"))
         #expect(types.filter { $0 == "ADDED" }.count == 1)
+    }
+
+    @Test func aSelectorWatchSeesObjectsEnterAndLeaveTheSelection() async throws {
+        var labelled = configMap("moving")
+        labelled["metadata"]?["labels"] = ["tier": "db"]
+        let created = try client.create(.configMaps, labelled, namespace: "default")
+        let watch = client.watch(.configMaps, namespace: "default", options: ListOptions(labelSelector: "tier=fe"),
+                                 resourceVersion: KubeObject(created).resourceVersion)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["metadata": ["labels": ["tier": "fe"]]], type: .merge)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["data": ["k": "v2"]], type: .merge)
+        let left = try client.patch(.configMaps, name: "moving", namespace: "default",
+                                    patch: ["metadata": ["labels": ["tier": "db"]], "data": ["k": "v3"]], type: .merge)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["data": ["k": "v4"]], type: .merge)
+        _ = try client.patch(.configMaps, name: "moving", namespace: "default", patch: ["metadata": ["labels": ["tier": "fe"]]], type: .merge)
+        let events = try await watch.collect(count: 4)
+        #expect(events.map(\.type) == [.added, .modified, .deleted, .added])
+        // The DELETED event carries the last state that matched, at the version of the change that made it leave.
+        let deleted = try #require(events.count == 4 ? events[2].object : nil)
+        #expect(deleted["metadata"]?["labels"]?["tier"] == "fe")
+        #expect(deleted["data"]?["k"] == "v2")
+        #expect(KubeObject(deleted).resourceVersion == KubeObject(left).resourceVersion)
+        #expect(events.last?.object["data"]?["k"] == "v4")
     }
 
     @Test func aTooOldVersionIsGone() throws {

@@ -110,3 +110,19 @@ enum TestCRDs {
         }
     }
 }
+
+extension KubeWatch {
+    /// Collects events until `count` non-bookmark events arrived or 30 seconds passed (generous: on a loaded
+    /// two-core machine the watch's own connection can take seconds to open).
+    func collect(count: Int) async throws -> [WatchEvent] {
+        var collected: [WatchEvent] = []
+        let deadline = Date().addingTimeInterval(30)
+        let timer = Task { [self] in try await Task.sleep(for: .seconds(30)); stop() }
+        defer { timer.cancel(); stop() }
+        for try await event in events {
+            if event.type != .bookmark { collected.append(event) }
+            if collected.count >= count || Date() > deadline { break }
+        }
+        return collected
+    }
+}

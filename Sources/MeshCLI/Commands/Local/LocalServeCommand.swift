@@ -27,6 +27,7 @@ enum LocalServeCommand {
         if host != "127.0.0.1", host != "::1", host != "localhost" {
             context.printError("Warning: listening on \(host), not loopback: anyone who can reach it and holds a client certificate of this control plane can use it")
         }
+        ControlPlane.tuneProcessMemory()
         let log: @Sendable (String) -> Void = { line in
             context.printError("\(Date().ISO8601Format()) \(line)")
         }
