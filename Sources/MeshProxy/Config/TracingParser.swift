@@ -5,6 +5,7 @@ import MeshCore
 enum TracingParser {
     /// `spec.tracing` of the bootstrap.
     static func bootstrap(_ tracing: FieldReader, to config: inout TracingConfig) throws(ProxyError) {
+        config.enabled = true
         if let sampling = try tracing.double("sampling") { config.samplingPercent = try percent(sampling, tracing, "sampling") }
         if let zipkin = try tracing.child("zipkin") {
             guard let address = try zipkin.hostPort("address") else { throw zipkin.fail("address", "required (HOST:PORT)") }
@@ -38,13 +39,16 @@ enum TracingParser {
         }
         var sampling: Double?
         var disabled: Bool?
-        for entry in try spec.children("tracing") {
+        let entries = try spec.children("tracing")
+        if entries.isEmpty { return nil }
+        for entry in entries {
             if let value = try entry.double("randomSamplingPercentage") {
                 sampling = try percent(value, entry, "randomSamplingPercentage")
             }
             if let value = try entry.bool("disableSpanReporting") { disabled = value }
         }
         return (rank, { config in
+            config.enabled = true
             if let sampling { config.samplingPercent = sampling }
             if let disabled { config.reportingDisabled = disabled }
         })

@@ -278,10 +278,11 @@ extension HTTPProxyHandler {
         finishSpan(labels, requestBytes: requestBytes)
     }
 
-    /// Starts the proxy's span: the caller's trace (W3C or B3) or a new one.
-    func beginSpan(_ head: HTTPRequestHead) -> ActiveSpan {
+    /// Starts the proxy's span: the caller's trace (W3C or B3) or a new one; `nil` when tracing is off.
+    func beginSpan(_ head: HTTPRequestHead) -> ActiveSpan? {
+        guard let tracer = runtime.tracer else { return nil }
         let loop = self.loop
-        let (context, spanID) = runtime.tracer.begin(incoming: TraceContext.extract(from: head.headers)) { loop.nextRandom() }
+        let (context, spanID) = tracer.begin(incoming: TraceContext.extract(from: head.headers)) { loop.nextRandom() }
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         return ActiveSpan(
             context: context, spanID: spanID, startMicros: Int64(Self.wallClockSeconds() * 1_000_000),
@@ -293,7 +294,7 @@ extension HTTPProxyHandler {
     private func finishSpan(_ labels: IstioMetrics.Labels, requestBytes: Int) {
         guard let span = activeSpan else { return }
         activeSpan = nil
-        guard span.context.sampled == true, let exporter = runtime.tracer.exporter else { return }
+        guard span.context.sampled == true, let tracer = runtime.tracer, let exporter = tracer.exporter else { return }
         let isServer = labels.reporter == "destination"
         let port = (isServer ? connection.port : span.upstreamPort).map(String.init) ?? ""
         let tags: [(String, String)] = [
@@ -309,7 +310,7 @@ extension HTTPProxyHandler {
         exporter.add(Span(
             traceID: span.context.traceID, id: span.spanID, parentID: span.context.parentSpanID,
             name: "\(labels.destinationService):\(port)/*", isServer: isServer, startMicros: span.startMicros,
-            durationMicros: now - span.startMicros, serviceName: runtime.tracer.serviceName,
+            durationMicros: now - span.startMicros, serviceName: tracer.serviceName,
             remoteAddress: isServer ? connection.clientAddress : nil, tags: tags, isError: (Int(labels.responseCode) ?? 0) >= 500))
     }
 

@@ -14,8 +14,8 @@ final class ProxyRuntime: Sendable {
     let listeners: [ListenerRuntime]
     /// Local rate limits, each with its buckets (shared by the listeners it covers).
     let rateLimiters: [LocalRateLimiter]
-    /// Trace propagation and span export.
-    let tracer: Tracer
+    /// Trace propagation and span export; `nil` when tracing is not configured.
+    let tracer: Tracer?
     private let loops: [ObjectIdentifier: LoopState]
     let startedAt: NIODeadline
     private let successor = Mutex<ProxyRuntime?>(nil)
@@ -63,7 +63,7 @@ final class ProxyRuntime: Sendable {
         let workload = config.security.workload
         let exporter = config.tracing.exports ? SpanExporter(config: config.tracing, eventLoop: group.next()) : nil
         exporter?.start()
-        self.tracer = Tracer(
+        self.tracer = !config.tracing.enabled ? nil : Tracer(
             config: config.tracing, exporter: exporter,
             serviceName: "\(workload.name ?? workload.labels["app"] ?? "unknown").\(workload.namespace)")
         var meshContexts: [ListenerConfig.ListenerProtocol: NIOSSLContext] = [:]
@@ -154,7 +154,7 @@ final class ProxyRuntime: Sendable {
         for state in loops.values {
             state.eventLoop.execute { state.retire() }
         }
-        _ = tracer.exporter?.stop()
+        _ = tracer?.exporter?.stop()
     }
 
     /// Requests in flight across all loops.

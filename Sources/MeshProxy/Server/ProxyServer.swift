@@ -150,7 +150,7 @@ public final class ProxyServer: Sendable {
         while runtime.activeRequests > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        try? await runtime.tracer.exporter?.stop().get()
+        try? await runtime.tracer?.exporter?.stop().get()
         try? await group.shutdownGracefully()
     }
 

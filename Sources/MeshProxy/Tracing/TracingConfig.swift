@@ -1,5 +1,9 @@
 /// Distributed tracing of a proxy: how many requests are sampled and where their spans go.
 public struct TracingConfig: Sendable {
+    /// Whether the proxy traces at all (a bootstrap `tracing` section or a Telemetry resource with `tracing`
+    /// turns it on, as a tracer in Envoy's config does; Istio's installs always configure one). Off, trace
+    /// headers pass through untouched.
+    public var enabled = false
     /// Percentage of requests that start a sampled trace when the caller made no decision (Istio's
     /// `meshConfig.defaultConfig.tracing.sampling`, 1% by default; a Telemetry `randomSamplingPercentage`
     /// overrides it).

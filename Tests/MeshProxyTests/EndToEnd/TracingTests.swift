@@ -96,4 +96,16 @@ struct TracingTests {
         }
         #expect(spans == 3)
     }
+
+    @Test("without tracing configured, trace headers pass through untouched and none are added")
+    func offByDefault() async throws {
+        let upstreams = try await Upstreams.start(["api"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let response = try await proxy.get("/echo", headers: [("x-b3-traceid", "a3ce929d0e0e4736"), ("x-b3-spanid", "00f067aa0ba902b7")])
+        #expect(response.body.contains("x-b3-traceid: a3ce929d0e0e4736"))
+        #expect(response.body.contains("x-b3-spanid: 00f067aa0ba902b7"))
+        #expect(!response.body.contains("traceparent"))
+        #expect(!response.body.contains("x-b3-sampled"))
+    }
 }
