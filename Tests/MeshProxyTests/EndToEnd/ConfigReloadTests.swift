@@ -120,7 +120,7 @@ struct ConfigReloadTests {
 
     @Test("meshctl proxy run reloads when its file changes, and keeps running on a broken edit", .timeLimit(.minutes(1)))
     func fileChangeReloadsTheRunningProxy() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ShutdownTests.meshctl), "no meshctl next to the tests")
+        try #require(FileManager.default.isExecutableFile(atPath: ProxyProcess.meshctl), "no meshctl next to the tests")
         let upstreams = try await Upstreams.start(["old", "new"])
         defer { Task { await upstreams.stop() } }
         let directory = try TestTools.temporaryDirectory()
@@ -138,41 +138,22 @@ struct ConfigReloadTests {
         }
         try write(upstream: upstreams[0].port)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ShutdownTests.meshctl)
-        process.arguments = ["proxy", "run", "-f", file.path]
-        let standardError = Pipe()
-        process.standardError = standardError
-        process.standardOutput = FileHandle.nullDevice
-        let output = NIOLockedValueBox("")
-        standardError.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLockedValue { $0 += text }
-        }
-        try process.run()
-        defer {
-            TestTools.stop(process)
-            standardError.fileHandleForReading.readabilityHandler = nil
-        }
-        let port = try #require(
-            try await poll(timeout: .seconds(20)) { () -> Int? in
-                let text = output.withLockedValue { $0 }
-                guard let range = text.range(of: "main=") else { return nil }
-                return Int(text[range.upperBound...].prefix { $0.isNumber })
-            }, "the proxy did not report its port: \(output.withLockedValue { $0 })")
+        let proxy = try ProxyProcess(file: file)
+        defer { proxy.stop() }
+        let port = try #require(try await proxy.mainPort(), "the proxy did not report its port: \(proxy.output)")
         let connection = try KeepAliveConnection(port: port)
         #expect(try connection.get("/").headers["x-upstream-id"] == "old")
 
         // The same port, written explicitly now that it is known, so the socket is kept across the reload.
         try write(upstream: upstreams[1].port, port: port)
-        let reloaded = try await poll(timeout: .seconds(20)) { output.withLockedValue { $0.contains("config reloaded") } ? true : nil }
-        try #require(reloaded == true, "no reload reported: \(output.withLockedValue { $0 })")
+        let reloaded = try await poll(timeout: .seconds(20)) { proxy.output.contains("config reloaded") ? true : nil }
+        try #require(reloaded == true, "no reload reported: \(proxy.output)")
         #expect(try connection.get("/").headers["x-upstream-id"] == "new")
 
         try "kind: [broken".write(to: file, atomically: true, encoding: .utf8)
-        let refused = try await poll(timeout: .seconds(20)) { output.withLockedValue { $0.contains("reload refused") } ? true : nil }
-        try #require(refused == true, "no refusal reported: \(output.withLockedValue { $0 })")
-        #expect(process.isRunning)
+        let refused = try await poll(timeout: .seconds(20)) { proxy.output.contains("reload refused") ? true : nil }
+        try #require(refused == true, "no refusal reported: \(proxy.output)")
+        #expect(proxy.process.isRunning)
         #expect(try connection.get("/").headers["x-upstream-id"] == "new")
     }
 }

@@ -29,6 +29,15 @@ struct PeerAuthenticationTests {
             """
     }
 
+    /// An ALLOW policy admitting only the `frontend` identity.
+    static let frontendOnly = """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: frontend-only, namespace: default}
+        spec:
+          rules: [{from: [{source: {principals: [cluster.local/ns/default/sa/frontend]}}]}]
+        """
+
     static func peerAuthentication(_ mode: String, namespace: String = "istio-system") -> String {
         """
         apiVersion: security.istio.io/v1
@@ -206,15 +215,8 @@ struct PeerAuthenticationTests {
         #expect(try await denied.admin("/stats").body.contains("http.meshctl.rbac.denied: 1"))
         await denied.stop()
 
-        let allow = """
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata: {name: frontend-only, namespace: default}
-            spec:
-              rules: [{from: [{source: {principals: [cluster.local/ns/default/sa/frontend]}}]}]
-            """
         let inbound = try await ProxyHarness.start(
-            yaml: Self.inboundYAML(pki, resources: Self.peerAuthentication("STRICT") + "\n---\n" + allow, tcpUpstream: echoPort),
+            yaml: Self.inboundYAML(pki, resources: Self.peerAuthentication("STRICT") + "\n---\n" + Self.frontendOnly, tcpUpstream: echoPort),
             upstreams: [], shorthand: false)
         func clientSidecar(_ identity: String) throws -> ProxyServer {
             var config = ProxyConfig()
@@ -253,15 +255,8 @@ struct PeerAuthenticationTests {
     func autoMTLS(_ variant: String) async throws {
         let pki = try SpiffePKI.make(clients: ["frontend"])
         let upstreams = try await Upstreams.start(["backend"])
-        let onlyFrontend = """
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata: {name: frontend-only, namespace: default}
-            spec:
-              rules: [{from: [{source: {principals: [cluster.local/ns/default/sa/frontend]}}]}]
-            """
         let inbound = try await ProxyHarness.start(
-            yaml: Self.inboundYAML(pki, resources: Self.peerAuthentication("STRICT") + "\n---\n" + onlyFrontend),
+            yaml: Self.inboundYAML(pki, resources: Self.peerAuthentication("STRICT") + "\n---\n" + Self.frontendOnly),
             upstreams: upstreams.servers, shorthand: false)
         let labels = variant == "unmeshed" ? "{}" : "{security.istio.io/tlsMode: istio}"
         let destinationRule = variant == "disabled by DestinationRule"

@@ -8,21 +8,11 @@ import Testing
 /// The real `meshctl proxy run` process: SIGTERM drains in-flight requests, refuses new connections, exits 0.
 @Suite("Graceful shutdown of meshctl proxy run", .serialized)
 struct ShutdownTests {
-    /// The `meshctl` executable that `swift test` built next to the test bundle.
-    static var meshctl: String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().path,
-            Bundle.main.bundleURL.deletingLastPathComponent().path,
-        ]
-        let directory = candidates.first { FileManager.default.isExecutableFile(atPath: "\($0)/meshctl") } ?? candidates[0]
-        return "\(directory)/meshctl"
-    }
-
     @Test(
         "SIGTERM: the in-flight request completes (Connection: close), new connections are refused, exit code 0",
         .timeLimit(.minutes(1)))
     func sigterm() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.meshctl), "no meshctl next to the tests")
+        try #require(FileManager.default.isExecutableFile(atPath: ProxyProcess.meshctl), "no meshctl next to the tests")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await HeldUpstream.start(group: group)
         defer { Task { await upstream.close(); try? await group.shutdownGracefully() } }
@@ -43,30 +33,12 @@ struct ShutdownTests {
               - {name: main, address: "127.0.0.1:0", protocol: http, upstream: "127.0.0.1:\(upstream.port)"}
             """.write(to: file, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.meshctl)
-        process.arguments = ["proxy", "run", "-f", file.path]
-        let standardError = Pipe()
-        process.standardError = standardError
-        process.standardOutput = FileHandle.nullDevice
-        let output = NIOLockedValueBox("")
-        standardError.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLockedValue { $0 += text }
-        }
-        try process.run()
-        defer {
-            TestTools.stop(process)
-            standardError.fileHandleForReading.readabilityHandler = nil
-        }
+        let proxy = try ProxyProcess(file: file)
+        let process = proxy.process
+        defer { proxy.stop() }
 
         // "meshctl proxy: listening (main=PORT), 1 thread(s)" once it accepts.
-        let port = try #require(
-            try await poll(timeout: .seconds(20)) { () -> Int? in
-                let text = output.withLockedValue { $0 }
-                guard let range = text.range(of: "main=") else { return nil }
-                return Int(text[range.upperBound...].prefix { $0.isNumber })
-            }, "the proxy did not report its port: \(output.withLockedValue { $0 })")
+        let port = try #require(try await proxy.mainPort(), "the proxy did not report its port: \(proxy.output)")
 
         // A request the upstream holds: in flight when the signal arrives.
         async let slow = TestClient.get(port: port, "/slow", group: group)
@@ -96,7 +68,7 @@ struct ShutdownTests {
         let exited = try await poll(timeout: .seconds(20)) { process.isRunning ? nil : true }
         try #require(exited == true, "the proxy did not exit within 20 s of its last request")
         #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0, "\(output.withLockedValue { $0 })")
+        #expect(process.terminationStatus == 0, "\(proxy.output)")
     }
 }
 
