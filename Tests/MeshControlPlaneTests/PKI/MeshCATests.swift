@@ -163,4 +163,23 @@ import X509
         #expect(back == selfSigned)
         #expect(try publishedRoot("default") == ownRoot)
     }
+
+    @Test func aRestartKeepsThePluggedCAWithoutRepublishingTheOwnRoot() async throws {
+        let files = try Self.istioLayout(try Self.bundle())
+        _ = try client.create(.secrets, Self.secret(files), namespace: "istio-system")
+        let plugged = try await waitForCA { $0.source == .plugged }
+        let before = try client.get(.configMaps, name: "istio-ca-root-cert", namespace: "default")
+
+        // A second control plane on the same data directory starts as a restarted one would (the first keeps
+        // running: stopping a server twice, as the fixture's deinit would, does not return).
+        let restarted = try ControlPlane(options: ControlPlaneOptions(dataDirectory: cluster.directory.path, port: 0, istioCRDFile: nil))
+        defer { restarted.shutdown() }
+        let deadline = Date().addingTimeInterval(15)
+        while restarted.meshCAStatus == nil, Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(restarted.meshCAStatus == plugged)
+        let after = restarted.store.get("/configmaps", namespace: "default", name: "istio-ca-root-cert")
+        #expect(after?.value["metadata"]?["resourceVersion"] == before["metadata"]?["resourceVersion"],
+                "the root ConfigMap was rewritten on restart")
+        #expect(after?.value["data"]?["root-cert.pem"]?.stringValue == files["root-cert.pem"])
+    }
 }
