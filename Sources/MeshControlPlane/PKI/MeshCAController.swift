@@ -113,27 +113,25 @@ final class MeshCAController: @unchecked Sendable {
         }
     }
 
-    /// Makes `ca` the signing CA unless a newer reconcile started meanwhile; publishes its root when it changed.
+    /// Makes `ca` the signing CA unless a newer reconcile started meanwhile. The root is published first, so
+    /// once the status says a CA is in use, every namespace's `istio-ca-root-cert` already holds its root.
     private func apply(_ ca: SigningCA, root: String, status: MeshCAStatus, generation: Int) -> Bool {
-        let changed: Bool? = lock.withLock {
-            guard generation == self.generation else { return nil }
-            let changed = root != rootPEM
+        let isCurrent = { self.lock.withLock { generation == self.generation } }
+        guard isCurrent() else { return false }
+        publishLock.withLock {
+            guard isCurrent() else { return }  // the newer decision publishes its own root
+            lock.withLock { rootPEM = root }
+            for namespace in api.store.list("/namespaces").items.map(\.name) { publish(to: namespace, root: root) }
+        }
+        return lock.withLock {
+            guard generation == self.generation else { return false }
             signer = ca
-            rootPEM = root
             if state != status {
                 state = status
                 writeStatus(status)
             }
-            return changed
+            return true
         }
-        guard let changed else { return false }
-        if changed {
-            publishLock.withLock {
-                let latest = lock.withLock { rootPEM }
-                for namespace in api.store.list("/namespaces").items.map(\.name) { publish(to: namespace, root: latest) }
-            }
-        }
-        return true
     }
 
     private func ensureSelfSigned() {

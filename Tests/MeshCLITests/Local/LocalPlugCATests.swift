@@ -44,7 +44,7 @@ import Testing
         #expect(plug.standardOutput.contains("Secret istio-system/cacerts created"), "\(plug.standardOutput)")
 
         var after = try status()
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while after["meshCA"]?["source"]?.stringValue != "plugged", Date() < deadline {
             try await Task.sleep(nanoseconds: 100_000_000)
             after = try status()

@@ -40,7 +40,7 @@ import X509
 
     /// Polls the control plane until `condition` holds for its mesh CA status (validation runs asynchronously).
     func waitForCA(_ condition: (MeshCAStatus) -> Bool) async throws -> MeshCAStatus {
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)  // generous: validation runs on the shared concurrency pool, busy in a full test run
         while Date() < deadline {
             if let status = cluster.plane.meshCAStatus, condition(status) { return status }
             try await Task.sleep(nanoseconds: 20_000_000)
@@ -174,7 +174,7 @@ import X509
         // running: stopping a server twice, as the fixture's deinit would, does not return).
         let restarted = try ControlPlane(options: ControlPlaneOptions(dataDirectory: cluster.directory.path, port: 0, istioCRDFile: nil))
         defer { restarted.shutdown() }
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)  // generous: validation runs on the shared concurrency pool, busy in a full test run
         while restarted.meshCAStatus == nil, Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
         #expect(restarted.meshCAStatus == plugged)
         let after = restarted.store.get("/configmaps", namespace: "default", name: "istio-ca-root-cert")

@@ -18,7 +18,7 @@ import Testing
     func client() -> KubeClient { local.client }
 
     func waitForPluggedCA() async throws -> MeshCAStatus {
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)  // generous: validation runs on the shared concurrency pool, busy in a full test run
         while Date() < deadline {
             if let status = local.plane.meshCAStatus, status.source == .plugged { return status }
             try await Task.sleep(nanoseconds: 20_000_000)
