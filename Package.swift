@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "MeshControlPlane",
             dependencies: [
-                "MeshCore", "MeshManifest", "CSQLite",
+                "MeshCore", "MeshManifest", "MeshPKI", "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -120,8 +120,9 @@ let package = Package(
         ),
         .testTarget(name: "MeshManifestConformanceTests", dependencies: ["MeshManifest", "MeshCore"]),
         .testTarget(
-            name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshKube", "MeshTestSupport"]),
+            name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshKube", "MeshPKI", "MeshTestSupport"]),
         .testTarget(
-            name: "MeshCLITests", dependencies: ["MeshCLI", "MeshKube", "MeshManifest", "MeshPolicy", "MeshTestSupport"], exclude: ["Golden"]),
+            name: "MeshCLITests", dependencies: ["MeshCLI", "MeshKube", "MeshManifest", "MeshPolicy", "MeshPKI", "MeshControlPlane", "MeshTestSupport"],
+            exclude: ["Golden"]),
     ]
 )

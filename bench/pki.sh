@@ -19,46 +19,23 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The openssl side: the commands Istio's Makefile runs (common.mk / Makefile.selfsigned.mk), same parameters.
-cat > "$work/root-ca.conf" <<'CONF'
-[ req ]
-encrypt_key = no
-prompt = no
-utf8 = yes
-default_md = sha256
-default_bits = 4096
-req_extensions = req_ext
-x509_extensions = req_ext
-distinguished_name = req_dn
-[ req_ext ]
-subjectKeyIdentifier = hash
-basicConstraints = critical, CA:true
-keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign
-[ req_dn ]
-O = Istio
-CN = Root CA
-CONF
-cat > "$work/intermediate.conf" <<'CONF'
-[ req ]
-encrypt_key = no
-prompt = no
-utf8 = yes
-default_md = sha256
-default_bits = 4096
-req_extensions = req_ext
-x509_extensions = req_ext
-distinguished_name = req_dn
-[ req_ext ]
-subjectKeyIdentifier = hash
-basicConstraints = critical, CA:true, pathlen:0
-keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign
-subjectAltName=@san
+# Both configurations share the [ req ] section; they differ in extensions and subject.
+req_conf() {  # req_conf FILE EXTENSIONS DN
+    printf '%s\n' "[ req ]" "encrypt_key = no" "prompt = no" "utf8 = yes" "default_md = sha256" "default_bits = 4096" \
+        "req_extensions = req_ext" "x509_extensions = req_ext" "distinguished_name = req_dn" > "$1"
+    printf '%s\n' "[ req_ext ]" "subjectKeyIdentifier = hash" "$2" "[ req_dn ]" "$3" >> "$1"
+}
+ca_usage="keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign"
+req_conf "$work/root-ca.conf" "basicConstraints = critical, CA:true
+$ca_usage" "O = Istio
+CN = Root CA"
+req_conf "$work/intermediate.conf" "basicConstraints = critical, CA:true, pathlen:0
+$ca_usage
+subjectAltName = @san
 [ san ]
-DNS.1 = istiod.istio-system.svc
-[ req_dn ]
-O = Istio
+DNS.1 = istiod.istio-system.svc" "O = Istio
 CN = Intermediate CA
-L = cluster1
-CONF
+L = cluster1"
 
 openssl_once() {
     local d=$1

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import MeshCore
+import MeshPKI
 import NIOSSL
 
 /// A running local control plane: the store, the resource registry, the API, the mesh CA and the HTTPS server.
@@ -31,7 +32,7 @@ public final class ControlPlane: Sendable {
         self.options = options
         let files = DataDirectory(options.dataDirectory)
         try files.create()
-        let clusterCA = try files.clusterCA()
+        let clusterCA = try LocalCA.loadOrCreate(files)
         store = try ObjectStore(path: files.database, historyCapacity: options.historyCapacity)
         let registry = ResourceRegistry()
         for crd in store.list("apiextensions.k8s.io/customresourcedefinitions").items {
@@ -49,16 +50,18 @@ public final class ControlPlane: Sendable {
         }
         Seeder(api: api, dataDirectory: options.dataDirectory, crdFile: options.istioCRDFile, log: log)
             .run(meshNamespace: options.meshNamespace)
-        meshCA = MeshCAController(api: api, meshNamespace: options.meshNamespace, log: log)
+        meshCA = MeshCAController(api: api, meshNamespace: options.meshNamespace, statusFile: files.meshCAFile, log: log)
         holder.controller = meshCA
         meshCA.start()
 
         var ips = ["127.0.0.1"]
-        if options.host != "127.0.0.1", LocalCA.ipBytes(options.host) != nil { ips.append(options.host) }
-        let serving = try clusterCA.issue(commonName: "meshctl-apiserver", dnsNames: ["localhost", "kubernetes", "kubernetes.default.svc"],
-                                          ipAddresses: ips, server: true)
+        if options.host != "127.0.0.1", IPAddressText.bytes(options.host) != nil { ips.append(options.host) }
+        let serving = try TLSLeafIssuer(ca: clusterCA).issue(
+            commonName: "meshctl-apiserver", dnsNames: ["localhost", "kubernetes", "kubernetes.default.svc"],
+            ipAddresses: ips, purpose: .server)
         let tls = try HTTPSServer.tlsConfiguration(
-            certificatePEM: LocalCA.pem(serving.certificate), keyPEM: serving.key.pemRepresentation, clientCAPEM: clusterCA.certificatePEM)
+            certificatePEM: PEMText.certificates([serving.certificate]), keyPEM: PrivateKeyPEM.encode(serving.privateKey),
+            clientCAPEM: PEMText.certificates([clusterCA.certificate]))
         let store = self.store
         server = try HTTPSServer(host: options.host, port: options.port, tls: tls, api: api) { commonName, authorization in
             if let commonName { return commonName }
@@ -80,10 +83,16 @@ public final class ControlPlane: Sendable {
         return nil
     }
 
-    /// The mesh root certificate and where it came from.
-    public var meshRoot: (pem: String, source: String) {
-        let current = meshCA.current
-        return (current.rootPEM, current.source)
+    /// Which CA signs mesh certificates now; nil for the moment after start while a plugged bundle is checked.
+    public var meshCAStatus: MeshCAStatus? { meshCA.current?.status }
+
+    /// A workload certificate for `identity` from the mesh CA in use (self-signed or plugged), as istiod's CA
+    /// issues it: the chain ends at the root published in `istio-ca-root-cert`.
+    public func issueWorkloadCertificate(for identity: SPIFFEID, ttl: TimeInterval = 86_400) throws(PKIError) -> IssuedWorkload {
+        guard let signer = meshCA.current?.signer else {
+            throw PKIError(.io, "the mesh CA is not ready yet")
+        }
+        return try WorkloadIssuer(ca: signer).issue(for: identity, ttl: ttl)
     }
 
     /// Blocks until the server stops.

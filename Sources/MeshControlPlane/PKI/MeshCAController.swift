@@ -1,73 +1,147 @@
 import Foundation
 import MeshCore
+import MeshPKI
 import NIOConcurrencyHelpers
 
 /// The mesh CA of local mode, as istiod runs it: a self-signed root kept in secret `istio-ca-secret`, replaced by
-/// a plugged-in `cacerts` secret when one exists, and the root published as ConfigMap `istio-ca-root-cert` in
-/// every namespace.
+/// a plugged-in `cacerts` secret when one is created or updated, and the root published as ConfigMap
+/// `istio-ca-root-cert` in every namespace.
+///
+/// A `cacerts` secret is validated with MeshPKI exactly as `meshctl pki plug-ca` validates it. An invalid one is
+/// ignored with the reason logged and reported by `local status` (`rejected`), and the CA in use stays as it was —
+/// what istiod does when a reloaded bundle does not load. Deleting `cacerts` returns to the self-signed root.
+/// Validation is asynchronous (swift-certificates verifies chains with async policies), so the switch lands
+/// shortly after the write; when writes race, the latest secret wins.
 final class MeshCAController: @unchecked Sendable {
     private let api: APIServer
     private let meshNamespace: String
+    private let statusFile: String?
     private let log: @Sendable (String) -> Void
     private let lock = NIOLock()
+    /// Held while ConfigMaps are written, so a slower publisher can never put back an older root.
+    private let publishLock = NIOLock()
+    private var signer: SigningCA?
     private var rootPEM = ""
+    private var state: MeshCAStatus?
+    private var generation = 0
 
-    init(api: APIServer, meshNamespace: String, log: @escaping @Sendable (String) -> Void) {
+    init(api: APIServer, meshNamespace: String, statusFile: String?, log: @escaping @Sendable (String) -> Void) {
         self.api = api
         self.meshNamespace = meshNamespace
+        self.statusFile = statusFile
         self.log = log
     }
 
-    /// Creates the self-signed CA when there is none, then publishes the current root.
+    /// Creates the self-signed CA when there is none and starts using it; with a `cacerts` secret present, the
+    /// plugged CA is validated and used instead (nothing is published until that is decided).
     func start() {
-        if secret("istio-ca-secret") == nil {
-            do {
-                let ca = try LocalCA.generate(commonName: "meshctl local mesh root CA")
-                let data: Value = [
-                    "ca-cert.pem": .string(Self.base64(ca.certificatePEM)), "ca-key.pem": .string(Self.base64(ca.keyPEM)),
-                    "cert-chain.pem": "", "key.pem": "", "root-cert.pem": "",
-                ]
-                _ = request("POST", "/api/v1/namespaces/\(meshNamespace)/secrets", [
-                    "apiVersion": "v1", "kind": "Secret", "type": "istio.io/ca-root",
-                    "metadata": ["name": "istio-ca-secret"], "data": data,
-                ])
-            } catch {
-                log("cannot create the mesh CA: \(error)")
-            }
+        ensureSelfSigned()
+        if secret(MeshCASecrets.pluggedName) == nil {
+            useSelfSigned(generation: lock.withLock { generation }, rejected: nil)
+        } else {
+            scheduleReconcile()
         }
-        reload()
     }
 
-    /// Reacts to writes: the CA secrets change the root, new namespaces get the root ConfigMap.
+    /// Reacts to writes: the CA secrets change the signing CA, new namespaces get the root ConfigMap.
     func afterWrite(_ type: ResourceType, _ object: StoredObject?, _ previous: StoredObject?) {
         guard type.group.isEmpty else { return }
         let changed = object ?? previous
         if type.name == "secrets", changed?.namespace == meshNamespace,
-           ["cacerts", "istio-ca-secret"].contains(changed?.name ?? "") {
-            reload()
+           [MeshCASecrets.pluggedName, MeshCASecrets.selfSignedName].contains(changed?.name ?? "") {
+            scheduleReconcile()
         } else if type.name == "namespaces", let object, previous == nil {
-            publish(to: object.name, root: lock.withLock { rootPEM })
+            publishLock.withLock { publish(to: object.name, root: lock.withLock { rootPEM }) }
         }
     }
 
-    /// The root PEM and where it came from (`plugged` from `cacerts`, or `self-signed`).
-    var current: (rootPEM: String, source: String) {
-        let root = lock.withLock { rootPEM }
-        return (root, secret("cacerts") != nil ? "plugged (secret cacerts)" : "self-signed (secret istio-ca-secret)")
+    /// The CA signing now; nil until the first decision is made.
+    var current: (signer: SigningCA, status: MeshCAStatus)? {
+        lock.withLock { signer.flatMap { signer in state.map { (signer, $0) } } }
     }
 
-    private func reload() {
-        var root = ""
-        if let plugged = secret("cacerts") {
-            root = Self.decode(plugged["data"]?["root-cert.pem"]) ?? Self.decode(plugged["data"]?["ca-cert.pem"]) ?? ""
-            log("mesh CA: using the plugged-in certificates of secret cacerts")
-        } else if let own = secret("istio-ca-secret") {
-            root = Self.decode(own["data"]?["ca-cert.pem"]) ?? ""
+    private func scheduleReconcile() {
+        let generation = lock.withLock {
+            self.generation += 1
+            return self.generation
         }
-        guard !root.isEmpty else { return }
-        lock.withLock { rootPEM = root }
-        let namespaces = api.store.list("/namespaces").items.map(\.name)
-        for namespace in namespaces { publish(to: namespace, root: root) }
+        Task { await self.reconcile(generation: generation) }
+    }
+
+    /// Decides which CA signs from the secrets as they are now.
+    private func reconcile(generation: Int) async {
+        guard let plugged = secret(MeshCASecrets.pluggedName) else {
+            ensureSelfSigned()
+            useSelfSigned(generation: generation, rejected: nil)
+            return
+        }
+        let reason: String
+        do {
+            let bundle = try MeshCASecrets.pluggedBundle(plugged, namespace: meshNamespace)
+            let ca = try await SigningCA.load(bundle, now: Date())
+            let status = MeshCAStatus(
+                source: .plugged, secret: MeshCASecrets.pluggedName, rootFingerprint: Self.fingerprint(ca),
+                signingCertificate: CertificateNames.display(ca.certificate.subject))
+            if apply(ca, root: MeshCASecrets.rootText(bundle), status: status, generation: generation) {
+                log("mesh CA: signing with the plugged-in CA of secret \(meshNamespace)/cacerts (root SHA-256 \(status.rootFingerprint))")
+            }
+            return
+        } catch {
+            reason = error.description
+        }
+        log("mesh CA: secret \(meshNamespace)/cacerts rejected, the CA in use is unchanged: \(reason)")
+        let kept: Bool = lock.withLock {
+            guard generation == self.generation, signer != nil, var status = state else { return false }
+            status.rejected = reason
+            state = status
+            writeStatus(status)
+            return true
+        }
+        if !kept { useSelfSigned(generation: generation, rejected: reason) }
+    }
+
+    private func useSelfSigned(generation: Int, rejected: String?) {
+        guard let own = secret(MeshCASecrets.selfSignedName) else { return }
+        do {
+            let (ca, root) = try MeshCASecrets.selfSignedCA(own, namespace: meshNamespace, now: Date())
+            let status = MeshCAStatus(
+                source: .selfSigned, secret: MeshCASecrets.selfSignedName, rootFingerprint: Self.fingerprint(ca),
+                signingCertificate: CertificateNames.display(ca.certificate.subject), rejected: rejected)
+            _ = apply(ca, root: root, status: status, generation: generation)
+        } catch {
+            log("mesh CA: cannot use secret \(meshNamespace)/istio-ca-secret: \(error)")
+        }
+    }
+
+    /// Makes `ca` the signing CA unless a newer reconcile started meanwhile. The root is published first, so
+    /// once the status says a CA is in use, every namespace's `istio-ca-root-cert` already holds its root.
+    private func apply(_ ca: SigningCA, root: String, status: MeshCAStatus, generation: Int) -> Bool {
+        let isCurrent = { self.lock.withLock { generation == self.generation } }
+        guard isCurrent() else { return false }
+        publishLock.withLock {
+            guard isCurrent() else { return }  // the newer decision publishes its own root
+            lock.withLock { rootPEM = root }
+            for namespace in api.store.list("/namespaces").items.map(\.name) { publish(to: namespace, root: root) }
+        }
+        return lock.withLock {
+            guard generation == self.generation else { return false }
+            signer = ca
+            if state != status {
+                state = status
+                writeStatus(status)
+            }
+            return true
+        }
+    }
+
+    private func ensureSelfSigned() {
+        guard secret(MeshCASecrets.selfSignedName) == nil else { return }
+        do {
+            let ca = try CAGenerator().makeRoot(MeshCASecrets.selfSignedProfile)
+            _ = request("POST", "/api/v1/namespaces/\(meshNamespace)/secrets", try MeshCASecrets.selfSignedSecret(ca))
+        } catch {
+            log("mesh CA: cannot create the self-signed root: \(error)")
+        }
     }
 
     private func publish(to namespace: String, root: String) {
@@ -87,6 +161,16 @@ final class MeshCAController: @unchecked Sendable {
         }
     }
 
+    /// Called with the lock held, so writes of the file never overlap.
+    private func writeStatus(_ status: MeshCAStatus) {
+        guard let statusFile else { return }
+        do {
+            try AtomicFile.write(Array(JSON.emit(status.value).utf8), to: statusFile)
+        } catch {
+            log("mesh CA: cannot write \(statusFile): \(error)")
+        }
+    }
+
     private func secret(_ name: String) -> Value? {
         api.store.get("/secrets", namespace: meshNamespace, name: name)?.value
     }
@@ -100,10 +184,7 @@ final class MeshCAController: @unchecked Sendable {
         return response
     }
 
-    static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
-
-    static func decode(_ value: Value?) -> String? {
-        guard let text = value?.stringValue, let data = Data(base64Encoded: text), !data.isEmpty else { return nil }
-        return String(data: data, encoding: .utf8)
+    private static func fingerprint(_ ca: SigningCA) -> String {
+        ca.roots.first.map(CertificateSummary.sha256Fingerprint(of:)) ?? ""
     }
 }

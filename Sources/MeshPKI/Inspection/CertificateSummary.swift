@@ -62,9 +62,13 @@ public struct CertificateSummary: Sendable {
         }
         subjectKeyIdentifier = (try? certificate.extensions.subjectKeyIdentifier).map { Self.hex($0.keyIdentifier) }
         authorityKeyIdentifier = (try? certificate.extensions.authorityKeyIdentifier)?.keyIdentifier.map { Self.hex($0) }
-        let der = Self.derBytes(certificate)
-        sha256Fingerprint = Self.hex(SHA256.hash(data: der))
-        sha1Fingerprint = Self.hex(Insecure.SHA1.hash(data: der))
+        sha256Fingerprint = Self.sha256Fingerprint(of: certificate)
+        sha1Fingerprint = Self.hex(Insecure.SHA1.hash(data: Self.derBytes(certificate)))
+    }
+
+    /// The SHA-256 fingerprint of a certificate's DER (`AB:CD:…`), as `openssl x509 -fingerprint -sha256` prints it.
+    public static func sha256Fingerprint(of certificate: Certificate) -> String {
+        hex(SHA256.hash(data: derBytes(certificate)))
     }
 
     /// The DER encoding of a certificate.

@@ -38,15 +38,39 @@ public struct SigningCA: Sendable {
 
     /// A signing CA from a plug-in bundle directory (either layout), validated the way istiod validates it.
     public static func loadBundle(directory: String, now: Date) async throws(PKIError) -> SigningCA {
-        let bundle = try CABundle.read(directory: directory)
+        try await load(CABundle.read(directory: directory), now: now)
+    }
+
+    /// A signing CA from a plug-in bundle already read (from files or a `cacerts` secret), validated the way
+    /// istiod validates it; throws `badMaterial` listing every problem.
+    public static func load(_ bundle: CABundle, now: Date) async throws(PKIError) -> SigningCA {
         let report = await BundleValidator(now: now).validate(bundle)
-        try report.requireValid(source: directory)
+        try report.requireValid(source: bundle.source)
         guard let material = report.material else {
-            throw PKIError.bad("the bundle in \(directory) could not be read")
+            throw PKIError.bad("the bundle in \(bundle.source) could not be read")
         }
         return SigningCA(
             certificate: material.signingCertificate, privateKey: material.privateKey, chain: material.chain,
             roots: material.roots)
+    }
+
+    /// A self-signed CA from PEM text (a certificate and its key), as istiod keeps its own root in
+    /// `istio-ca-secret`; checks that the key matches and that the certificate may sign now.
+    public static func selfSigned(certificate: PEMFile, key: PEMFile, now: Date) throws(PKIError) -> SigningCA {
+        guard let root = try certificate.certificates().first else {
+            throw PKIError.bad("no certificate", file: certificate.name)
+        }
+        let privateKey = try key.privateKey()
+        guard root.publicKey == privateKey.publicKey else {
+            throw PKIError.bad("the key does not match the certificate in \(certificate.name)", file: key.name)
+        }
+        try checkSigner(root, file: certificate.name, now: now)
+        return SigningCA(certificate: root, privateKey: privateKey, chain: [], roots: [root])
+    }
+
+    /// The PEM text of the certificate and of the key.
+    public func pem() throws(PKIError) -> (certificate: String, key: String) {
+        (try PEMText.certificates([certificate]), try PrivateKeyPEM.encode(privateKey))
     }
 
     /// Throws unless `certificate` may sign certificates at `now`: a CA, allowed to sign certificates, valid.

@@ -26,6 +26,7 @@ struct CertificateRevocationList {
                 guard field != nil, let name = fields.next() else {
                     throw ASN1Error.invalidASN1Object(reason: "the CRL has no issuer")
                 }
+                while fields.next() != nil {}  // thisUpdate, nextUpdate, revokedCertificates, extensions
                 return try DistinguishedName(derEncoded: name)
             }
             let oid = try DER.sequence(algorithmNode, identifier: .sequence) { parts in

@@ -11,9 +11,10 @@ enum LocalStatusCommand {
         name: "status",
         abstract: "Show whether the local control plane is running, and what it holds",
         discussion: """
-            Show the local control plane's pid, endpoint, data directory, store size, object counts, mesh CA
-            (root fingerprint, and whether it was plugged in with a cacerts secret) and uptime. Exits 1 when it
-            is not running.
+            Show the local control plane's pid, endpoint, data directory, store size, object counts, uptime and
+            mesh CA: self-signed (secret istio-ca-secret) or plugged in (secret cacerts, as `meshctl pki plug-ca
+            --context meshctl-local` writes it), the root's SHA-256 fingerprint, and why a cacerts secret was
+            rejected when it was. Exits 1 when it is not running.
             """,
         examples: [.init("For scripts", "meshctl local status -o json")],
         options: [LocalCommand.dataDir, output],
@@ -46,16 +47,15 @@ enum LocalStatusCommand {
         report["endpoint"] = .string(info.endpoint)
         report["uptimeSeconds"] = .int(max(0, Int(Date().timeIntervalSince1970 - info.startedAt)))
         report["ready"] = .bool(server.isReady(endpoint: info.endpoint))
-        if let client = try? server.client(endpoint: info.endpoint) {
-            let root = try? client.sendValue("GET", path: "/api/v1/namespaces/istio-system/configmaps/istio-ca-root-cert")
-            let plugged = (try? client.send("GET", path: "/api/v1/namespaces/istio-system/secrets/cacerts")) != nil
-            var ca: Value = ["source": .string(plugged ? "plugged (secret cacerts)" : "self-signed (secret istio-ca-secret)")]
-            if let pem = root?["data"]?["root-cert.pem"]?.stringValue, let fingerprint = LocalCA.fingerprint(pem: pem) {
-                ca["rootFingerprintSHA256"] = .string(fingerprint)
-            }
-            report["meshCA"] = ca
-        }
+        if let meshCA = meshCA(directory) { report["meshCA"] = meshCA.value }
         return report
+    }
+
+    /// The mesh CA in use, as the control plane last recorded it in the data directory.
+    static func meshCA(_ directory: DataDirectory) -> MeshCAStatus? {
+        guard let data = FileManager.default.contents(atPath: directory.meshCAFile),
+              let value = try? JSON.parse(String(decoding: data, as: UTF8.self)) else { return nil }
+        return MeshCAStatus(value: value)
     }
 
     static func text(_ report: Value) -> String {
@@ -69,9 +69,12 @@ enum LocalStatusCommand {
             ["Uptime:", GoDuration.seconds(Int64(report["uptimeSeconds"]?.intValue ?? 0)).description],
             ["Data directory:", report["dataDir"]?.stringValue ?? ""],
             ["Store size:", "\((report["storeBytes"]?.intValue ?? 0) / 1024) KiB"],
-            ["Mesh CA:", report["meshCA"]?["source"]?.stringValue ?? "unknown"],
+            ["Mesh CA:", report["meshCA"].flatMap(MeshCAStatus.init(value:))?.summary ?? "unknown"],
             ["Root fingerprint:", report["meshCA"]?["rootFingerprintSHA256"]?.stringValue ?? "unknown"],
         ]
+        if let rejected = report["meshCA"]?["rejected"]?.stringValue {
+            rows.append(["Rejected cacerts:", rejected])
+        }
         let objects = (report["objects"]?.objectValue ?? [:]).map { "\($0.key)=\($0.value.intValue ?? 0)" }
         rows.append(["Objects:", objects.joined(separator: " ")])
         return TableWriter.render(header: ["", ""], rows: rows).split(separator: "\n", omittingEmptySubsequences: false)

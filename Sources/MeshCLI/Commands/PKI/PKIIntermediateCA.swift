@@ -18,9 +18,10 @@ enum PKIIntermediateCA {
         abstract: "Generate a cluster's intermediate CA, signed by the root",
         discussion: """
             Generate an intermediate CA for one cluster as Istio's tools/certs Makefile does: RSA 4096, SHA-256,
-            valid for 730 days, subject O=Istio, CN=Intermediate CA, L=<cluster>, basicConstraints critical
-            CA:TRUE, pathlen:0, keyUsage critical digitalSignature, nonRepudiation, keyEncipherment, keyCertSign,
-            and the SAN DNS:istiod.<mesh namespace>.svc.
+            valid for 730 days (the Makefile's INTERMEDIATE_DAYS; --days changes it, up to 36500), subject
+            O=Istio, CN=Intermediate CA, L=<cluster>, basicConstraints critical CA:TRUE, pathlen:0, keyUsage
+            critical digitalSignature, nonRepudiation, keyEncipherment, keyCertSign, and the SAN
+            DNS:istiod.<mesh namespace>.svc.
 
             Writes the files istiod reads from the cacerts secret: ca-cert.pem, ca-key.pem (mode 0600),
             cert-chain.pem (the intermediate followed by the root) and root-cert.pem. Plug them into a cluster
@@ -29,6 +30,7 @@ enum PKIIntermediateCA {
         examples: [
             .init("An intermediate for cluster1 in ./cluster1", "meshctl pki intermediate-ca --root certs --cluster cluster1"),
             .init("For a mesh installed in istio-mesh", "meshctl pki intermediate-ca --root certs --cluster east -i istio-mesh --out east"),
+            .init("Valid for ten years, with an ECDSA P-256 key", "meshctl pki intermediate-ca --root certs --cluster west --days 3650 --key-type ecdsa"),
         ],
         options: [root, cluster, out, days, PKIOptions.keyType, PKIOptions.keySize, PKIOptions.force, PKIOptions.output],
         run: { invocation, context in

@@ -41,14 +41,21 @@ enum PKIPlugCA {
             cluster already has a cacerts secret with a different root, plug-ca refuses unless --allow-root-change
             is given, and explains the multi-root rotation. Re-running with the same bundle changes nothing.
 
-            --generate makes the bundle: an intermediate CA for --cluster signed by the root in --root (or by a new
-            root, written alongside), saved to --out before it is plugged in. --restart rolls the istiod Deployment
-            (restartedAt annotation) and waits for it; istiod reads cacerts only when it starts.
+            --generate makes the bundle with the defaults of meshctl pki root-ca and intermediate-ca (RSA 4096;
+            3650 and 730 days): an intermediate CA for --cluster signed by the root in --root (or by a new root,
+            written alongside), saved to --out before it is plugged in; make it with those commands for other
+            values. --restart rolls the istiod Deployment (restartedAt annotation) and waits for it; istiod reads
+            cacerts only when it starts.
+
+            The local control plane (--context meshctl-local) needs no restart: its CA validates the secret the
+            same way, signs with it and republishes the root as ConfigMap istio-ca-root-cert in every namespace;
+            meshctl local status shows the CA in use, or why a cacerts secret was rejected.
             """,
         examples: [
             .init("Check a bundle without touching the cluster", "meshctl pki plug-ca --cert-dir cluster1 --dry-run"),
             .init("Plug it in and restart istiod", "meshctl pki plug-ca --cert-dir cluster1 --restart"),
             .init("Generate an intermediate from an existing root and plug it in", "meshctl pki plug-ca --generate --cluster east --root certs"),
+            .init("Plug a bundle into the local control plane", "meshctl pki plug-ca --cert-dir cluster1 --context meshctl-local"),
         ],
         options: [
             certDir, generate, cluster, root, out, dryRun, PKIOptions.force, allowRootChange, restart, timeout, showKey,
