@@ -250,12 +250,17 @@ extension HTTPProxyHandler {
     /// The Istio labels of a request as it arrives: the listener's own side, the peer's identity from mTLS, the
     /// destination service from the authority (outbound requests take it from their cluster instead).
     func requestMetricLabels(_ head: HTTPRequestHead) -> IstioMetrics.Labels {
-        var labels = listener.metricLabels
-        if head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true {
-            labels.requestProtocol = "grpc"
+        let host = head.headers.first(name: "host") ?? ""
+        let grpc = head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true
+        // Requests on one connection mostly share these: reuse the last labels (the listener can't change
+        // between requests without the connection adopting a new config, which resets the cache).
+        if let cached = labelCache, cached.host == host, cached.grpc == grpc, cached.listener === listener {
+            return cached.labels
         }
+        var labels = listener.metricLabels
+        if grpc { labels.requestProtocol = "grpc" }
         if labels.reporter == "destination" {
-            labels.setDestinationService(head.headers.first(name: "host") ?? "")
+            labels.setDestinationService(host)
             labels.connectionSecurityPolicy = connection.principal == nil ? "none" : "mutual_tls"
             if let principal = connection.principal {
                 labels.sourcePrincipal = principal
@@ -264,6 +269,7 @@ extension HTTPProxyHandler {
                 labels.sourceWorkloadNamespace = peer.sourceNamespace ?? "unknown"
             }
         }
+        labelCache = (host, grpc, listener, labels)
         return labels
     }
 
@@ -273,8 +279,15 @@ extension HTTPProxyHandler {
         labels.responseCode = String(status)
         labels.responseFlags = responseFlags
         labels.grpcResponseStatus = grpcStatus
-        let millis = Double((NIODeadline.now() - start).nanoseconds) / 1_000_000
-        runtime.stats.istio.recordRequest(labels, durationMillis: millis, requestBytes: requestBytes, responseBytes: responseBytes)
+        let micros = Int((NIODeadline.now() - start).nanoseconds / 1000)
+        let series: IstioMetrics.RequestSeries
+        if let last = lastSeries, last.labels == labels {
+            series = last
+        } else {
+            series = runtime.stats.istio.series(for: labels)
+            lastSeries = series
+        }
+        series.record(durationMicros: micros, requestBytes: requestBytes, responseBytes: responseBytes)
         finishSpan(labels, requestBytes: requestBytes)
     }
 

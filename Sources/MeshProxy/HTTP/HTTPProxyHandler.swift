@@ -30,6 +30,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Istio metric labels of the current request, its response flags (Envoy's `%RESPONSE_FLAGS%`), response
     /// body bytes and gRPC status.
     var metricLabels = IstioMetrics.Labels()
+    /// The labels of the last request's host and protocol on this connection's listener.
+    var labelCache: (host: String, grpc: Bool, listener: ListenerRuntime, labels: IstioMetrics.Labels)?
+    /// The metric series of the last request (reused while the labels stay the same: no lock, no hashing).
+    var lastSeries: IstioMetrics.RequestSeries?
     /// The proxy's span of the current request.
     var activeSpan: ActiveSpan?
     var responseFlags = "-"

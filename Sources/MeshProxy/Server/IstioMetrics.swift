@@ -82,29 +82,45 @@ final class IstioMetrics: Sendable {
     static let durationBuckets: [Double] = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000]
     static let sizeBuckets: [Double] = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000]
 
-    /// One request series: its count and three histograms.
-    struct RequestSeries {
-        var count = 0
-        var duration = Histogram(bounds: IstioMetrics.durationBuckets)
-        var requestBytes = Histogram(bounds: IstioMetrics.sizeBuckets)
-        var responseBytes = Histogram(bounds: IstioMetrics.sizeBuckets)
+    /// One request series: its count and three histograms, updated without locks (a handler keeps the series
+    /// of its last request and reuses it while the labels stay the same).
+    final class RequestSeries: Sendable {
+        let labels: Labels
+        let count = Atomic<Int>(0)
+        /// Durations in microseconds (reported in milliseconds), sizes in bytes.
+        let duration = Histogram(bounds: IstioMetrics.durationBuckets, scale: 1000)
+        let requestBytes = Histogram(bounds: IstioMetrics.sizeBuckets, scale: 1)
+        let responseBytes = Histogram(bounds: IstioMetrics.sizeBuckets, scale: 1)
+
+        init(labels: Labels) { self.labels = labels }
+
+        func record(durationMicros: Int, requestBytes: Int, responseBytes: Int) {
+            count.add(1, ordering: .relaxed)
+            duration.observe(durationMicros)
+            self.requestBytes.observe(requestBytes)
+            self.responseBytes.observe(responseBytes)
+        }
     }
 
-    struct Histogram {
+    /// Bucket counts of integer observations; `scale` observation units make one unit of the bounds.
+    final class Histogram: Sendable {
         let bounds: [Double]
-        var counts: [Int]
-        var sum: Double = 0
-        var total = 0
+        let scale: Int
+        let counts: [Counter]
+        let sum = Atomic<Int>(0)
+        let total = Atomic<Int>(0)
 
-        init(bounds: [Double]) {
+        init(bounds: [Double], scale: Int) {
             self.bounds = bounds
-            self.counts = Array(repeating: 0, count: bounds.count)
+            self.scale = scale
+            self.counts = bounds.map { _ in Counter() }
         }
 
-        mutating func observe(_ value: Double) {
-            sum += value
-            total += 1
-            if let index = bounds.firstIndex(where: { value <= $0 }) { counts[index] += 1 }
+        func observe(_ value: Int) {
+            sum.add(value, ordering: .relaxed)
+            total.add(1, ordering: .relaxed)
+            let scaled = Double(value) / Double(scale)
+            if let index = bounds.firstIndex(where: { scaled <= $0 }) { counts[index].value.add(1, ordering: .relaxed) }
         }
     }
 
@@ -117,15 +133,21 @@ final class IstioMetrics: Sendable {
     }
 
     private let requests = Mutex<[Labels: RequestSeries]>([:])
+
+    /// The series of `labels`, made on first use.
+    func series(for labels: Labels) -> RequestSeries {
+        requests.withLock { series in
+            if let existing = series[labels] { return existing }
+            let created = RequestSeries(labels: labels)
+            series[labels] = created
+            return created
+        }
+    }
     private let tcp = Mutex<[Labels: TCPSeries]>([:])
 
     func recordRequest(_ labels: Labels, durationMillis: Double, requestBytes: Int, responseBytes: Int) {
-        requests.withLock { series in
-            series[labels, default: RequestSeries()].count += 1
-            series[labels]!.duration.observe(durationMillis)
-            series[labels]!.requestBytes.observe(Double(requestBytes))
-            series[labels]!.responseBytes.observe(Double(responseBytes))
-        }
+        series(for: labels).record(
+            durationMicros: Int(durationMillis * 1000), requestBytes: requestBytes, responseBytes: responseBytes)
     }
 
     func recordTCP(_ labels: Labels, opened: Int = 0, closed: Int = 0, sent: Int = 0, received: Int = 0) {
@@ -145,7 +167,9 @@ final class IstioMetrics: Sendable {
         let requestSeries = requests.withLock { $0 }.sorted { Self.key($0.key) < Self.key($1.key) }
         if !requestSeries.isEmpty {
             lines.append("# TYPE istio_requests_total counter")
-            for (labels, series) in requestSeries { lines.append("istio_requests_total{\(Self.render(labels.pairs))} \(series.count)") }
+            for (labels, series) in requestSeries {
+                lines.append("istio_requests_total{\(Self.render(labels.pairs))} \(series.count.load(ordering: .relaxed))")
+            }
             for (name, pick) in [
                 ("istio_request_duration_milliseconds", \RequestSeries.duration), ("istio_request_bytes", \RequestSeries.requestBytes),
                 ("istio_response_bytes", \RequestSeries.responseBytes),
@@ -180,12 +204,13 @@ final class IstioMetrics: Sendable {
         var lines: [String] = []
         var cumulative = 0
         for (index, bound) in histogram.bounds.enumerated() {
-            cumulative += histogram.counts[index]
+            cumulative += histogram.counts[index].value.load(ordering: .relaxed)
             lines.append("\(name)_bucket{\(base),le=\"\(format(bound))\"} \(cumulative)")
         }
-        lines.append("\(name)_bucket{\(base),le=\"+Inf\"} \(histogram.total)")
-        lines.append("\(name)_sum{\(base)} \(format(histogram.sum))")
-        lines.append("\(name)_count{\(base)} \(histogram.total)")
+        let total = histogram.total.load(ordering: .relaxed)
+        lines.append("\(name)_bucket{\(base),le=\"+Inf\"} \(total)")
+        lines.append("\(name)_sum{\(base)} \(format(Double(histogram.sum.load(ordering: .relaxed)) / Double(histogram.scale)))")
+        lines.append("\(name)_count{\(base)} \(total)")
         return lines
     }
 
