@@ -1,7 +1,5 @@
 import MeshCore
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 import Synchronization
 
 /// Sends finished spans to the collectors in batches: every second, or sooner once 100 are waiting; at most
@@ -71,8 +69,11 @@ final class SpanExporter: Sendable {
     }
 
     private func post(_ body: String, to collector: HostPort, path: String, spans: Int) -> EventLoopFuture<Void> {
-        HTTPPost.send(body, to: collector, path: path, on: eventLoop).map { status in
-            if (200..<300).contains(status) {
+        let request = HTTPOneShot.Request(
+            method: .POST, target: collector, path: path, headers: [("content-type", "application/json")], body: body,
+            maxResponseBytes: 64 << 10)
+        return HTTPOneShot.send(request, on: eventLoop).map { response in
+            if (200..<300).contains(response.status) {
                 self.reportsSent.add(1, ordering: .relaxed)
                 self.spansSent.add(spans, ordering: .relaxed)
             } else {
@@ -90,66 +91,5 @@ final class SpanExporter: Sendable {
             ("tracing.reports_failed", reportsFailed.load(ordering: .relaxed)),
             ("tracing.spans_dropped", spansDropped.load(ordering: .relaxed)),
         ]
-    }
-}
-
-/// A one-shot HTTP/1.1 POST of a JSON body (connection closed after the answer, 5 s bound); the future has
-/// the response status.
-enum HTTPPost {
-    static func send(_ body: String, to target: HostPort, path: String, on eventLoop: any EventLoop) -> EventLoopFuture<Int> {
-        let status = eventLoop.makePromise(of: Int.self)
-        let timeout = eventLoop.scheduleTask(in: .seconds(5)) { status.fail(ChannelError.connectTimeout(.seconds(5))) }
-        status.futureResult.whenComplete { _ in timeout.cancel() }
-        ClientBootstrap(group: eventLoop)
-            .connectTimeout(.seconds(2))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(StatusReader(promise: status))
-                }
-            }
-            .connect(host: target.host, port: target.port)
-            .whenComplete { result in
-                switch result {
-                case .failure(let error):
-                    status.fail(error)
-                case .success(let channel):
-                    var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
-                    head.headers.add(name: "host", value: "\(target)")
-                    head.headers.add(name: "content-type", value: "application/json")
-                    head.headers.add(name: "content-length", value: String(body.utf8.count))
-                    head.headers.add(name: "connection", value: "close")
-                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                    channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-                    status.futureResult.whenComplete { _ in channel.close(promise: nil) }
-                }
-            }
-        return status.futureResult
-    }
-
-    private final class StatusReader: ChannelInboundHandler {
-        typealias InboundIn = HTTPClientResponsePart
-        let promise: EventLoopPromise<Int>
-        var status = 0
-
-        init(promise: EventLoopPromise<Int>) { self.promise = promise }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head): status = Int(head.status.code)
-            case .body: break
-            case .end: promise.succeed(status)
-            }
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            promise.fail(ChannelError.eof)
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            promise.fail(error)
-            context.close(promise: nil)
-        }
     }
 }
