@@ -47,6 +47,7 @@ enum BootstrapParser {
                 name: try workload.string("name"))
         }
         if let root = try spec.string("rootNamespace") { config.security.rootNamespace = root }
+        if let fetch = try spec.child("jwksFetch") { try applyJWKSFetch(fetch, to: &config.security.jwksFetch) }
         for cluster in try spec.children("clusters") {
             let name = try cluster.requiredString("name").lowercased()
             var endpoints: [EndpointConfig] = []
@@ -107,6 +108,21 @@ enum BootstrapParser {
             throw spec.fail("listeners", "at least one listener is required")
         }
         return identity
+    }
+
+    /// `spec.jwksFetch`: `refreshInterval`, `maxStaleness`, `retryBase`, `retryMax` (durations) and `ca` (PEM
+    /// file HTTPS JWKS servers are verified against instead of the system roots).
+    static func applyJWKSFetch(_ fetch: FieldReader, to config: inout JWKSFetchConfig) throws(ProxyError) {
+        for (key, path) in [("refreshInterval", \JWKSFetchConfig.refreshInterval), ("maxStaleness", \.maxStaleness),
+                            ("retryBase", \.retryBase), ("retryMax", \.retryMax)] {
+            guard let value = try fetch.duration(key) else { continue }
+            guard value > .zero else { throw fetch.fail(key, "must be positive") }
+            config[keyPath: path] = value
+        }
+        guard config.maxStaleness >= config.refreshInterval else {
+            throw fetch.fail("maxStaleness", "must not be shorter than refreshInterval")
+        }
+        config.caFile = try fetch.string("ca") ?? config.caFile
     }
 
     /// `spec.gateway`: where Gateway servers bind (`bind`, `ports` mapping server ports to bound ones) and the

@@ -17,6 +17,8 @@ public struct SecurityConfig: Sendable {
     public var authorizationPolicies: [CompiledPolicy]
     /// RequestAuthentication resources, as given (their JWKS are parsed when the config is checked).
     public var requestAuthentications: [Resource<RequestAuthenticationSpec>] = []
+    /// How the JWKS of rules with a `jwksUri` are fetched (ProxyBootstrap `spec.jwksFetch`).
+    public var jwksFetch = JWKSFetchConfig()
 
     public init(
         workload: Workload = Workload(namespace: "default"), rootNamespace: String = "istio-system",

@@ -14,11 +14,15 @@ final class RequestAuthenticator: Sendable {
         case cookie(String)
     }
 
-    /// One `jwtRules` entry, with its JWKS parsed.
+    /// One `jwtRules` entry, with its inline JWKS parsed, or the `jwksUri` the proxy fetches it from.
     struct Rule: Sendable {
         let issuer: String
         let audiences: [String]
         let keys: [JSONWebKey]
+        /// Set when the keys come from `jwksUri` (inline `jwks` wins when both are given, as in Istio).
+        var jwksURI: JWKSEndpoint? = nil
+        /// The rule's `timeout` for fetching its JWKS (Istio's default: 5 s).
+        var fetchTimeout: Duration = .seconds(5)
         let locations: [Location]
         let forwardOriginalToken: Bool
         let outputPayloadToHeader: String?
@@ -43,11 +47,14 @@ final class RequestAuthenticator: Sendable {
     }
 
     let rules: [Rule]
+    /// The fetchers of the rules' `jwksUri`s.
+    let remoteKeys: [JWKSEndpoint: RemoteJWKS]
 
     /// `nil` when no RequestAuthentication applies to the workload.
-    init?(rules: [Rule]) {
+    init?(rules: [Rule], remoteKeys: [JWKSEndpoint: RemoteJWKS] = [:]) {
         guard !rules.isEmpty else { return nil }
         self.rules = rules
+        self.remoteKeys = remoteKeys
     }
 
     /// The rules of the RequestAuthentications that apply to `workload`: those without a selector in its
@@ -73,19 +80,28 @@ final class RequestAuthenticator: Sendable {
 
     private static func rule(_ entry: JWTRule, label: String) throws(ProxyError) -> Rule {
         guard let issuer = entry.issuer, !issuer.isEmpty else { throw ProxyError(.invalidConfig, "\(label).issuer: required") }
-        guard let jwks = entry.jwks, !jwks.isEmpty else {
-            let uri = entry.jwksUri ?? entry.jwks_uri
-            throw ProxyError(
-                .invalidConfig,
-                uri == nil
-                    ? "\(label).jwks: the JWKS is required (inline, or jwksUri)"
-                    : "\(label).jwksUri: \(uri!) was not fetched; give the JWKS inline in jwks (istiod inlines fetched keys the same way)")
+        var keys: [JSONWebKey] = []
+        var endpoint: JWKSEndpoint?
+        if let jwks = entry.jwks, !jwks.isEmpty {
+            do {
+                keys = try JSONWebKey.parseSet(jwks)
+            } catch {
+                throw ProxyError(.invalidConfig, "\(label).jwks: \(error)")
+            }
+        } else if let uri = entry.jwksUri ?? entry.jwks_uri, !uri.isEmpty {
+            guard let parsed = JWKSEndpoint(uri) else {
+                throw ProxyError(.invalidConfig, "\(label).jwksUri: \(uri) is not an http:// or https:// URI with a host")
+            }
+            endpoint = parsed
+        } else {
+            throw ProxyError(.invalidConfig, "\(label).jwks: the JWKS is required (inline, or jwksUri)")
         }
-        let keys: [JSONWebKey]
-        do {
-            keys = try JSONWebKey.parseSet(jwks)
-        } catch {
-            throw ProxyError(.invalidConfig, "\(label).jwks: \(error)")
+        var fetchTimeout = Duration.seconds(5)
+        if let text = entry.timeout {
+            guard let parsed = try? GoDuration.parse(text), parsed.nanoseconds > 0 else {
+                throw ProxyError(.invalidConfig, "\(label).timeout: not a positive duration: \(text)")
+            }
+            fetchTimeout = .nanoseconds(parsed.nanoseconds)
         }
         var locations: [Location] = []
         for header in entry.fromHeaders ?? [] {
@@ -99,7 +115,8 @@ final class RequestAuthenticator: Sendable {
             locations = [.header(name: "authorization", prefix: "Bearer "), .parameter("access_token")]
         }
         return Rule(
-            issuer: issuer, audiences: entry.audiences ?? [], keys: keys, locations: locations,
+            issuer: issuer, audiences: entry.audiences ?? [], keys: keys, jwksURI: endpoint, fetchTimeout: fetchTimeout,
+            locations: locations,
             forwardOriginalToken: entry.forwardOriginalToken ?? false, outputPayloadToHeader: entry.outputPayloadToHeader,
             claimsToHeaders: (entry.outputClaimToHeaders ?? []).compactMap { output in
                 guard let output, let header = output.header, let claim = output.claim else { return nil }
@@ -119,8 +136,14 @@ final class RequestAuthenticator: Sendable {
         guard let issuer = jwt.issuer, let rule = rules.first(where: { $0.issuer == issuer && $0.locations.contains(location) }) else {
             return .rejected("Jwt issuer is not configured")
         }
+        var keys = rule.keys
+        if let endpoint = rule.jwksURI {
+            // Envoy's answer while its remote JWKS is not (or no longer) available.
+            guard let fetched = remoteKeys[endpoint]?.currentKeys else { return .rejected("Jwks remote fetch is failed") }
+            keys = fetched
+        }
         do {
-            try jwt.verifySignature(with: rule.keys)
+            try jwt.verifySignature(with: keys)
             try jwt.checkTimes(now: now)
         } catch {
             return .rejected(error.description)

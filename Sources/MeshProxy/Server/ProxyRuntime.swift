@@ -16,6 +16,10 @@ final class ProxyRuntime: Sendable {
     let rateLimiters: [LocalRateLimiter]
     /// Trace propagation and span export; `nil` when tracing is not configured.
     let tracer: Tracer?
+    /// The fetchers of `jwksUri` keys, by URI (shared with the previous runtime where unchanged).
+    let jwksFetchers: [JWKSEndpoint: RemoteJWKS]
+    /// The fetchers this runtime made (not carried over): started once the runtime is put in service.
+    private let newFetchers: [RemoteJWKS]
     private let loops: [ObjectIdentifier: LoopState]
     let startedAt: NIODeadline
     private let successor = Mutex<ProxyRuntime?>(nil)
@@ -50,10 +54,15 @@ final class ProxyRuntime: Sendable {
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
         let authorizer = InboundAuthorizer(security: config.security, stats: stats)
-        let authenticator = RequestAuthenticator(
-            rules: try RequestAuthenticator.rules(
-                from: config.security.requestAuthentications, workload: config.security.workload,
-                rootNamespace: config.security.rootNamespace))
+        let jwtRules = try RequestAuthenticator.rules(
+            from: config.security.requestAuthentications, workload: config.security.workload,
+            rootNamespace: config.security.rootNamespace)
+        let (jwksFetchers, newFetchers) = try RemoteJWKS.fetchers(
+            for: jwtRules, config: config.security.jwksFetch, previous: previous?.jwksFetchers ?? [:], group: group,
+            stats: stats)
+        self.jwksFetchers = jwksFetchers
+        self.newFetchers = newFetchers
+        let authenticator = RequestAuthenticator(rules: jwtRules, remoteKeys: jwksFetchers)
         let ownPrincipal = config.security.identity?.certificateFile
             .flatMap { try? NIOSSLCertificate.fromPEMFile($0).first }
             .flatMap(PeerIdentity.spiffeID(of:))
@@ -122,6 +131,12 @@ final class ProxyRuntime: Sendable {
         self.loops = loops
     }
 
+    /// Starts the JWKS fetches this runtime made, once it is in service (a runtime that fails to build or
+    /// whose reload is rejected leaves no fetch running).
+    func startFetching() {
+        for fetcher in newFetchers { fetcher.start() }
+    }
+
     /// The state of `eventLoop` (one of the group's loops).
     func loopState(for eventLoop: any EventLoop) -> LoopState {
         if let state = loops[ObjectIdentifier(eventLoop)] { return state }
@@ -155,6 +170,12 @@ final class ProxyRuntime: Sendable {
             state.eventLoop.execute { state.retire() }
         }
         _ = tracer?.exporter?.stop()
+        for (endpoint, fetcher) in jwksFetchers where next.jwksFetchers[endpoint] !== fetcher { fetcher.stop() }
+    }
+
+    /// Stops the JWKS fetches (at shutdown).
+    func stopFetching() {
+        for fetcher in jwksFetchers.values { fetcher.stop() }
     }
 
     /// Requests in flight across all loops.

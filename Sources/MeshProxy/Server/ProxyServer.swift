@@ -39,6 +39,7 @@ public final class ProxyServer: Sendable {
     /// Binds every listener (and the admin listener). Ports of 0 are chosen by the system: see `ports`.
     public func start() async throws {
         let runtime = self.runtime
+        runtime.startFetching()
         for listener in runtime.listeners {
             let socket = try await bind(listener.config)
             sockets.withLock { $0[listener.config.name] = socket }
@@ -105,6 +106,7 @@ public final class ProxyServer: Sendable {
             }
             runtime = next
         }
+        next.startFetching()
         old.supersede(by: next)
         next.stats.configReloadSuccess.add(1, ordering: .relaxed)
         for socket in plan.closing { try? await socket.channel.close().get() }
@@ -151,6 +153,7 @@ public final class ProxyServer: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         try? await runtime.tracer?.exporter?.stop().get()
+        runtime.stopFetching()
         try? await group.shutdownGracefully()
     }
 

@@ -25,6 +25,9 @@ final class ProxyStats: Sendable {
     /// Requests RequestAuthentication let through with a valid token / refused with 401 (Envoy's jwt_authn).
     let jwtAllowed = Atomic<Int>(0)
     let jwtDenied = Atomic<Int>(0)
+    /// JWKS fetches of `jwksUri` rules that brought usable keys / failed (Envoy's jwt_authn.jwks_fetch_*).
+    let jwksFetchSuccess = Atomic<Int>(0)
+    let jwksFetchFailed = Atomic<Int>(0)
     /// Config reloads applied and refused (Envoy's `update_success`/`update_rejected` of a config source).
     let configReloadSuccess = Atomic<Int>(0)
     let configReloadRejected = Atomic<Int>(0)
@@ -81,6 +84,8 @@ final class ProxyStats: Sendable {
             ("rbac.denied", rbacDenied.load(ordering: .relaxed)),
             ("jwt_authn.allowed", jwtAllowed.load(ordering: .relaxed)),
             ("jwt_authn.denied", jwtDenied.load(ordering: .relaxed)),
+            ("jwt_authn.jwks_fetch_success", jwksFetchSuccess.load(ordering: .relaxed)),
+            ("jwt_authn.jwks_fetch_failed", jwksFetchFailed.load(ordering: .relaxed)),
             ("tcp.downstream_cx_total", tcpConnections.load(ordering: .relaxed)),
             ("websocket_upgrades_total", websocketUpgrades.load(ordering: .relaxed)),
         ]

@@ -39,6 +39,16 @@ enum TLSContexts {
         return try context(configuration, what: "upstream TLS")
     }
 
+    /// The client context of JWKS fetches: the server's certificate verified, hostname included, against `caFile`
+    /// or the system's trust roots.
+    static func jwksClient(caFile: String?) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile { configuration.trustRoots = .certificates(try certificates(caFile)) }
+        configuration.certificateVerification = .fullVerification
+        configuration.applicationProtocols = ["http/1.1"]
+        return try context(configuration, what: "JWKS fetch TLS")
+    }
+
     private static func certificates(_ path: String) throws -> [NIOSSLCertificate] {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(path)

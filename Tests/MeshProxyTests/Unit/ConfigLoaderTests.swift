@@ -41,6 +41,8 @@ struct ConfigLoaderTests {
             """)
         let config = try ConfigLoader.load(documents: documents)
         #expect(config.listeners.map(\.name) == ["outbound", "db"])
+        #expect(config.security.jwksFetch == JWKSFetchConfig(), "Envoy's defaults: refresh every 10 min, system roots")
+        #expect(config.security.jwksFetch.refreshInterval == .seconds(600))
         #expect(config.admin == HostPort(host: "127.0.0.1", port: 15000))
         let v2 = try #require(config.clusters["reviews.default.svc.cluster.local|v2"])
         #expect(v2.endpoints.map(\.address.host) == ["127.0.0.2"])
@@ -73,6 +75,9 @@ struct ConfigLoaderTests {
              "ProxyBootstrap b: spec.limits.maxRequestBodyBytes"),
             ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {limits: {idleTimeout: forever}}",
              "ProxyBootstrap b: spec.limits.idleTimeout"),
+            ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {jwksFetch: {refreshInterval: 10m, maxStaleness: 5m}}",
+             "ProxyBootstrap b: spec.jwksFetch.maxStaleness"),
+            ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {jwksFetch: {retryBase: 0s}}", "ProxyBootstrap b: spec.jwksFetch.retryBase"),
             ("kind: AuthorizationPolicy\nmetadata: {name: ap}\nspec: {action: MAYBE}", "AuthorizationPolicy ap: spec.action"),
             ("kind: PeerAuthentication\nmetadata: {name: pa}\nspec: {mtls: {mode: SOMETIMES}}", "PeerAuthentication pa: spec.mtls.mode"),
             ("kind: PeerAuthentication\nmetadata: {name: pa, namespace: istio-system}\nspec: {mtls: {mode: STRICT}}",
@@ -87,6 +92,23 @@ struct ConfigLoaderTests {
             #expect(error.message.hasPrefix(expected), "\(error.message)")
             #expect(error.exitCode == .dataError)
         }
+    }
+
+    @Test("spec.jwksFetch sets the JWKS refresh, staleness bound, retry backoff and CA file")
+    func jwksFetch() throws {
+        let documents = try YAML.parseDocuments("""
+            kind: ProxyBootstrap
+            metadata: {name: sidecar}
+            spec:
+              jwksFetch: {refreshInterval: 5m, maxStaleness: 2h, retryBase: 500ms, retryMax: 30s, ca: /etc/mesh/idp-ca.pem}
+              listeners: [{name: inbound, address: 127.0.0.1:15006, protocol: http, upstream: 127.0.0.1:8080}]
+            """)
+        let fetch = try ConfigLoader.load(documents: documents).security.jwksFetch
+        #expect(fetch.refreshInterval == .seconds(300))
+        #expect(fetch.maxStaleness == .seconds(7200))
+        #expect(fetch.retryBase == .milliseconds(500))
+        #expect(fetch.retryMax == .seconds(30))
+        #expect(fetch.caFile == "/etc/mesh/idp-ca.pem")
     }
 
     @Test("PeerAuthentication and AuthorizationPolicy set the listener's mode and the compiled policies")

@@ -1,8 +1,12 @@
 import MeshCore
+import MeshPolicy
+import NIOEmbedded
+import NIOHTTP1
 import Testing
 @testable import MeshProxy
 
-/// The pure parts of `jwksUri`: refresh, backoff and staleness decisions, and URI parsing.
+/// The pure parts of `jwksUri`: refresh, backoff and staleness decisions, URI parsing, and what a rule whose
+/// keys are not fetched answers.
 @Suite("JWKS fetch decisions")
 struct JWKSCacheTests {
     static let second: Int64 = 1_000_000_000
@@ -69,5 +73,76 @@ struct JWKSCacheTests {
     @Test("jwksUri refusals", arguments: ["ftp://idp/jwks", "https://", "https://:443/x", "https://a@idp/x", "https://idp:0/x", "https://[::1/x"])
     func badEndpoints(_ uri: String) {
         #expect(JWKSEndpoint(uri) == nil)
+    }
+
+    static func rules(_ rule: String) throws -> [RequestAuthenticator.Rule] {
+        let yaml = """
+            apiVersion: security.istio.io/v1
+            kind: RequestAuthentication
+            metadata: {name: jwt, namespace: assets}
+            spec:
+              jwtRules: [{issuer: "\(JWTFixture.issuer)", \(rule)}]
+            """
+        guard case .requestAuthentication(let policy)? = try MeshResource.decode(YAML.parse(yaml)) else {
+            throw JWTError("not a RequestAuthentication")
+        }
+        return try RequestAuthenticator.rules(from: [policy], workload: Workload(namespace: "assets"), rootNamespace: "istio-system")
+    }
+
+    @Test("with both jwks and jwksUri the inline keys win (as in Istio); timeout sets the fetch timeout")
+    func inlineWins() throws {
+        let both = try Self.rules("jwks: '\(JWTFixture.shared.jwks)', jwksUri: 'https://idp.example/jwks'")
+        #expect(both[0].jwksURI == nil)
+        #expect(both[0].keys.count == Self.keys.count)
+        let remote = try Self.rules("jwksUri: 'https://idp.example/jwks', timeout: 2s")
+        #expect(remote[0].jwksURI == JWKSEndpoint("https://idp.example/jwks"))
+        #expect(remote[0].fetchTimeout == .seconds(2))
+    }
+
+    @Test("a token for a jwksUri rule whose keys are not fetched yet gets Envoy's 'Jwks remote fetch is failed'")
+    func notFetched() throws {
+        let rules = try Self.rules("jwksUri: 'https://idp.example/jwks'")
+        let endpoint = try #require(rules[0].jwksURI)
+        let loop = EmbeddedEventLoop()
+        let fetcher = RemoteJWKS(
+            endpoint: endpoint, fetchTimeout: .seconds(1), config: JWKSFetchConfig(), tls: nil, eventLoop: loop, stats: ProxyStats())
+        let authenticator = try #require(RequestAuthenticator(rules: rules, remoteKeys: [endpoint: fetcher]))
+        let token = JWTFixture.shared.token()
+        let outcome = authenticator.authenticate(
+            headers: HTTPHeaders([("authorization", "Bearer \(token)")]), uri: "/", now: JWTFixture.now)
+        guard case .rejected(let reason) = outcome else {
+            Issue.record("accepted without keys: \(outcome)")
+            return
+        }
+        #expect(reason == "Jwks remote fetch is failed")
+    }
+}
+
+@Suite("JWKS fetchers across reloads")
+struct RemoteJWKSReuseTests {
+    @Test("a reload keeps the fetcher of an unchanged jwksUri (its keys and schedule) and makes new ones for changes")
+    func reuse() throws {
+        let loop = EmbeddedEventLoop()
+        let stats = ProxyStats()
+        let first = try JWKSCacheTests.rules("jwksUri: 'http://127.0.0.1:1/a'")
+            + JWKSCacheTests.rules("jwksUri: 'http://127.0.0.1:1/a'")
+            + JWKSCacheTests.rules("jwksUri: 'http://127.0.0.1:1/b'")
+        let (before, fresh) = try RemoteJWKS.fetchers(for: first, config: JWKSFetchConfig(), previous: [:], group: loop, stats: stats)
+        #expect(before.count == 2, "one fetcher per distinct URI")
+        #expect(fresh.count == 2)
+
+        let second = try JWKSCacheTests.rules("jwksUri: 'http://127.0.0.1:1/a'")
+            + JWKSCacheTests.rules("jwksUri: 'http://127.0.0.1:1/b', timeout: 1s")
+        let (after, made) = try RemoteJWKS.fetchers(for: second, config: JWKSFetchConfig(), previous: before, group: loop, stats: stats)
+        let a = try #require(JWKSEndpoint("http://127.0.0.1:1/a"))
+        let b = try #require(JWKSEndpoint("http://127.0.0.1:1/b"))
+        #expect(after[a] === before[a])
+        #expect(after[b] !== before[b], "a changed timeout makes a new fetcher")
+        #expect(made.map(\.endpoint) == [b])
+
+        var changed = JWKSFetchConfig()
+        changed.refreshInterval = .seconds(60)
+        let (third, _) = try RemoteJWKS.fetchers(for: second, config: changed, previous: after, group: loop, stats: stats)
+        #expect(third[a] !== after[a], "changed fetch settings make new fetchers")
     }
 }

@@ -152,7 +152,10 @@ struct RequestAuthenticatorTests {
             ("jwks: '{\"keys\": []}'", "spec.jwtRules[0].jwks: the JWKS has no RSA, EC or Ed25519 signing key"),
             ("jwks: '{\"keys\": [{\"kty\": \"RSA\", \"kid\": \"short\", \"n\": \"AQAB\", \"e\": \"AQAB\"}]}'",
              "key \"short\": not a usable RSA public key"),
-            ("jwksUri: https://auth.example/jwks", "spec.jwtRules[0].jwksUri: https://auth.example/jwks was not fetched"),
+            ("jwksUri: 'https://user@auth.example/jwks'", "spec.jwtRules[0].jwksUri: https://user@auth.example/jwks is not an http:// or https:// URI"),
+            ("jwksUri: 'https://auth.example:99999/jwks'", "is not an http:// or https:// URI with a host"),
+            ("jwksUri: https://auth.example/jwks, timeout: soon", "spec.jwtRules[0].timeout: not a positive duration: soon"),
+            ("audiences: [a]", "spec.jwtRules[0].jwks: the JWKS is required (inline, or jwksUri)"),
         ])
     func badJWKS(_ field: String, _ expected: String) throws {
         let yaml = """
