@@ -109,6 +109,12 @@ struct RemoteJWKSTests {
         #expect(try await setup.waitFor("jwks_fetch_failed", toGrowFrom: failed))
         #expect(try await setup.status(token).0 == 200, "a bad document is rejected and the old keys stay")
 
+        let successes = try await setup.counter("jwks_fetch_success")
+        setup.idp.set(body: String(repeating: " ", count: 1 << 20) + JWTFixture.shared.jwks)
+        failed = try await setup.counter("jwks_fetch_failed")
+        #expect(try await setup.waitFor("jwks_fetch_failed", toGrowFrom: failed), "a body over 1 MiB is refused")
+        #expect(try await setup.counter("jwks_fetch_success") == successes)
+
         let dropped = try await poll(timeout: .seconds(10)) { try await setup.status(token).0 == 401 ? true : nil }
         #expect(dropped == true, "stale keys were not dropped")
         #expect(try await setup.status(token) == (401, "Jwks remote fetch is failed"))
@@ -116,6 +122,33 @@ struct RemoteJWKSTests {
         setup.idp.set(body: JWTFixture.shared.jwks)
         let recovered = try await poll(timeout: .seconds(10)) { try await setup.status(token).0 == 200 ? true : nil }
         #expect(recovered == true, "a fetch after recovery brings the keys back")
+    }
+
+    @Test("a reload with the same jwksUri keeps the fetched keys (no 401 window, no refetch); shutdown stops fetching")
+    func reloadKeepsKeys() async throws {
+        let setup = try await Self.start(body: JWTFixture.shared.jwks, refresh: .seconds(60), maxStaleness: .seconds(120))
+        let token = JWTFixture.shared.token()
+        let fetched = try await poll(timeout: .seconds(10)) { try await setup.status(token).0 == 200 ? true : nil }
+        #expect(fetched == true)
+        #expect(setup.idp.requests == 1)
+
+        var config = setup.proxy.server.config
+        config.accessLog = !config.accessLog
+        try await setup.proxy.server.reload(config)
+        #expect(try await setup.status(token).0 == 200, "the new runtime has the keys at once")
+        #expect(setup.idp.requests == 1, "an unchanged fetcher carries over without refetching")
+
+        config.security.jwksFetch.refreshInterval = .milliseconds(100)
+        try await setup.proxy.server.reload(config)
+        let refetched = try await poll(timeout: .seconds(10)) { setup.idp.requests >= 3 ? true : nil }
+        #expect(refetched == true, "changed settings make a new fetcher that fetches and refreshes")
+        await setup.proxy.stop()
+        let after = setup.idp.requests
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(setup.idp.requests == after, "no fetch after shutdown")
+        await setup.idp.stop()
+        await setup.upstreams.stop()
+        try? await setup.group.shutdownGracefully()
     }
 
     enum Untrusted: String, CaseIterable, Sendable {
