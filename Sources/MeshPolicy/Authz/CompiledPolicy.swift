@@ -7,7 +7,7 @@ public struct CompiledPolicy: Sendable {
     /// The extension provider of a CUSTOM policy.
     public let provider: String?
     /// Whether the policy is in dry-run mode (reported, never enforced).
-    public let dryRun: Bool
+    public private(set) var dryRun: Bool
     /// Values Istio would not translate (the rule or the value is then dropped, see `CompiledRule`).
     public let notes: [String]
     let selector: [String: String]
@@ -35,6 +35,13 @@ public struct CompiledPolicy: Sendable {
         }
         self.rules = rules
         notes = builder.invalid
+    }
+
+    /// The same policy as if it were enforced: what a shadow engine evaluates for a dry-run policy.
+    public var enforced: CompiledPolicy {
+        var copy = self
+        copy.dryRun = false
+        return copy
     }
 
     /// `nil` when the policy applies to `workload`, else why it does not.

@@ -1,5 +1,6 @@
 import MeshCore
 import MeshPolicy
+import Synchronization
 
 /// AuthorizationPolicy enforcement for inbound traffic: MeshPolicy's compiled engine, built once per config
 /// for the proxy's workload, plus Envoy's `rbac.allowed`/`rbac.denied` counters and AUDIT log lines.
@@ -17,20 +18,68 @@ final class InboundAuthorizer: Sendable {
     let engine: AuthorizationEngine
     private let stats: ProxyStats
 
+    /// Dry-run (`istio.io/dry-run`) ALLOW and DENY policies, each set evaluated as if enforced — Istio's shadow
+    /// RBAC filters — with verdicts only counted (`rbac.istio_dry_run_{allow,deny}_shadow_{allowed,denied}`).
+    let shadowAllow: AuthorizationEngine?
+    let shadowDeny: AuthorizationEngine?
+    private let shadowCounters: ShadowCounters
+
     /// `nil` when no AuthorizationPolicy applies to the workload (nothing to enforce, no cost per request).
     init?(security: SecurityConfig, stats: ProxyStats) {
         // No ext-authz provider can be configured yet: a matching CUSTOM policy denies, and says why.
         let engine = AuthorizationEngine(
             policies: security.authorizationPolicies, workload: security.workload,
             rootNamespace: security.rootNamespace, customProviderAllows: { _ in false })
-        guard !engine.isEmpty else { return nil }
+        func shadow(_ action: AuthorizationAction) -> AuthorizationEngine? {
+            let dryRun = security.authorizationPolicies.filter { $0.dryRun && $0.reference.action == action }.map(\.enforced)
+            let shadow = AuthorizationEngine(policies: dryRun, workload: security.workload, rootNamespace: security.rootNamespace)
+            return shadow.isEmpty ? nil : shadow
+        }
+        shadowAllow = shadow(.allow)
+        shadowDeny = shadow(.deny)
+        guard !engine.isEmpty || shadowAllow != nil || shadowDeny != nil else { return nil }
         self.engine = engine
         self.stats = stats
+        self.shadowCounters = ShadowCounters()
+    }
+
+    /// The shadow verdict counters, by Envoy's stat names.
+    final class ShadowCounters: Sendable {
+        let allowAllowed = Atomic<Int>(0)
+        let allowDenied = Atomic<Int>(0)
+        let denyAllowed = Atomic<Int>(0)
+        let denyDenied = Atomic<Int>(0)
+    }
+
+    /// `/stats` names and values of the shadow verdicts.
+    var shadowValues: [(String, Int)] {
+        guard shadowAllow != nil || shadowDeny != nil else { return [] }
+        return [
+            ("rbac.istio_dry_run_allow_shadow_allowed", shadowCounters.allowAllowed.load(ordering: .relaxed)),
+            ("rbac.istio_dry_run_allow_shadow_denied", shadowCounters.allowDenied.load(ordering: .relaxed)),
+            ("rbac.istio_dry_run_deny_shadow_allowed", shadowCounters.denyAllowed.load(ordering: .relaxed)),
+            ("rbac.istio_dry_run_deny_shadow_denied", shadowCounters.denyDenied.load(ordering: .relaxed)),
+        ]
     }
 
     /// The outcome for `request`; counts it and logs AUDIT matches on standard error.
     func check(_ request: AuthzRequest) -> Outcome {
         let prepared = PreparedRequest(request)
+        if let shadowAllow {
+            if shadowAllow.decide(prepared).allowed {
+                shadowCounters.allowAllowed.add(1, ordering: .relaxed)
+            } else {
+                shadowCounters.allowDenied.add(1, ordering: .relaxed)
+            }
+        }
+        if let shadowDeny {
+            if shadowDeny.decide(prepared).allowed {
+                shadowCounters.denyAllowed.add(1, ordering: .relaxed)
+            } else {
+                shadowCounters.denyDenied.add(1, ordering: .relaxed)
+            }
+        }
+        guard !engine.isEmpty else { return .allowed }
         let verdict = engine.decide(prepared)
         if !engine.auditPolicies.isEmpty, let audited = engine.audit(prepared) {
             Self.logAudit(audited, request: request, allowed: verdict.allowed)

@@ -299,4 +299,34 @@ struct PeerAuthenticationTests {
             #expect(upstreams[0].requests == 0)
         }
     }
+
+    @Test("dry-run policies are not enforced; their shadow verdicts are counted (Istio's shadow RBAC stats)")
+    func dryRunShadow() async throws {
+        let upstreams = try await Upstreams.start(["backend"])
+        let policies = """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: would-deny-admin, namespace: default, annotations: {istio.io/dry-run: "true"}}
+            spec:
+              action: DENY
+              rules: [{to: [{operation: {paths: [/admin/*]}}]}]
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: would-allow-get, namespace: default, annotations: {istio.io/dry-run: "true"}}
+            spec:
+              rules: [{to: [{operation: {methods: [GET]}}]}]
+            """
+        let proxy = try await ProxyHarness.start(yaml: policies, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(try await proxy.get("/admin/users").status == 200, "a dry-run DENY must not deny")
+        #expect(try await proxy.get("/data", method: .POST, body: "x").status == 200, "a dry-run ALLOW must not deny others")
+        #expect(try await proxy.get("/data").status == 200)
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("http.meshctl.rbac.istio_dry_run_deny_shadow_denied: 1"), "\(stats)")
+        #expect(stats.contains("http.meshctl.rbac.istio_dry_run_deny_shadow_allowed: 2"))
+        #expect(stats.contains("http.meshctl.rbac.istio_dry_run_allow_shadow_allowed: 2"))
+        #expect(stats.contains("http.meshctl.rbac.istio_dry_run_allow_shadow_denied: 1"))
+        #expect(stats.contains("http.meshctl.rbac.denied: 0"))
+    }
 }
