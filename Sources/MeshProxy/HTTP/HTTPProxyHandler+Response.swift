@@ -93,7 +93,10 @@ extension HTTPProxyHandler {
         if let upstream = exchange.upstream {
             upstream.owner = nil
             let limit = exchange.cluster.limits.maxRequestsPerConnection
-            if upstream.isActive && upstream.keepAliveAllowed && (limit == 0 || upstream.requestsServed < limit)
+            // A response that ends before its request was sent whole (the upstream answered without reading the
+            // body) leaves the connection mid-message: it can't carry another request, so it closes (as Envoy
+            // resets it) instead of going back to the pool, where the next request would be read as body.
+            if upstream.isActive && upstream.keepAliveAllowed && exchange.requestEnded && (limit == 0 || upstream.requestsServed < limit)
                 && !loop.draining
             {
                 loop.release(upstream)

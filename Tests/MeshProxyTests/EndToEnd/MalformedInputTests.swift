@@ -275,4 +275,21 @@ struct ConnectionLimitTests {
         #expect(try keptAlive.get("/").status == 200)
         #expect(keptAlive.closedByPeer(), "the idle keep-alive connection was not closed after idleTimeout")
     }
+
+    @Test("an upstream that answers before reading the body doesn't get the next request as body: its connection closes")
+    func earlyResponseDoesNotPoisonThePool() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let connection = try KeepAliveConnection(port: proxy.port)
+        for round in 0..<3 {
+            // The answer comes while most of the body is still to be sent.
+            let head = "POST /early HTTP/1.1\r\nHost: test\r\nContent-Length: 20000\r\n\r\n"
+            #expect(try connection.exchange(Array((head + String(repeating: "b", count: 1000)).utf8)).status == 200, "round \(round)")
+            #expect(connection.send(Array(String(repeating: "b", count: 19000).utf8)))
+            let next = try connection.get("/echo")
+            #expect(next.status == 200, "round \(round)")
+            #expect(next.body.hasPrefix("GET /echo"), "round \(round): \(next.body.prefix(80))")
+        }
+    }
 }

@@ -43,7 +43,12 @@ final class KeepAliveConnection: @unchecked Sendable {
 
     /// Sends `GET path` and reads the response (Content-Length framed, as the test upstreams answer).
     func get(_ path: String) throws -> Response {
-        guard send(Array("GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n".utf8)) else {
+        try exchange(Array("GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n".utf8))
+    }
+
+    /// Sends `request` as it is and reads one response.
+    func exchange(_ request: [UInt8]) throws -> Response {
+        guard send(request) else {
             throw Failure(description: "send failed (errno \(errno))")
         }
         let headEnd = Array("\r\n\r\n".utf8)

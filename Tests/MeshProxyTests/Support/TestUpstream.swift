@@ -63,6 +63,12 @@ final class TestUpstream: Sendable {
             case .head(let head):
                 self.head = head
                 bodyBytes = 0
+                if head.uri.hasPrefix("/early") {
+                    // Answers at once without reading the body (as nginx's `return 200` does).
+                    let count = counter.requests.add(1, ordering: .relaxed).newValue
+                    respond(head, count: count, context: context)
+                    self.head = nil
+                }
             case .body(let buffer):
                 bodyBytes += buffer.readableBytes
             case .end:
