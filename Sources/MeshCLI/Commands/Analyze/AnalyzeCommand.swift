@@ -16,6 +16,11 @@ enum AnalyzeCommand {
     static let outputThreshold = OptionSpec(
         long: "output-threshold", valueName: "LEVEL", help: "The least severe level that is printed",
         defaultValue: "Info", allowedValues: AnalysisMessage.Level.allCases.map(\.rawValue))
+    static let useKube = OptionSpec(
+        long: "use-kube", kind: .flag, help: "With -f, analyze the files together with the cluster's resources (files win)")
+    static let suppress = OptionSpec(
+        long: "suppress", short: "S", kind: .repeatable, valueName: "CODE=RESOURCE",
+        help: "Drop messages of this code or name for resources matching the pattern (* wildcards); repeatable")
     static let output = OutputFormat.option([.json, .yaml], help: "Output format: json or yaml (default: one line per message)")
 
     static let spec: CommandSpec = CommandSpec(
@@ -31,7 +36,12 @@ enum AnalyzeCommand {
             ConflictingPeerAuthentications (several mesh-wide or namespace-wide policies, or several selecting one
             workload: Istio silently applies only the oldest).
 
-            With -f the files alone are analyzed and no cluster is touched: pod, Service and Secret checks run
+            --suppress CODE=RESOURCE drops messages whose code (IST0101) or name (ReferencedResourceNotFound) is
+            CODE and whose resource, as printed (VirtualService shop/web), matches RESOURCE; * matches anything.
+
+            With --use-kube, -f files are analyzed together with the cluster's resources: an object in the files
+            replaces the cluster's object of the same kind, namespace and name (a change checked against what is
+            deployed). Without it, with -f the files alone are analyzed and no cluster is touched: pod, Service and Secret checks run
             only when the files include Pods (or workloads with pod templates), Services or Secrets, and objects
             without a namespace are in -n (else "default"). Without -f the whole cluster is read and the messages
             of the namespace (-n, else the context's) are reported, or of every namespace with -A.
@@ -44,8 +54,10 @@ enum AnalyzeCommand {
             .init("Analyze manifests before applying them", "meshctl analyze -f deploy/"),
             .init("The whole cluster, warnings fail too", "meshctl analyze -A --failure-threshold Warning"),
             .init("As JSON", "meshctl analyze -n shop -o json"),
+            .init("A change checked against what is deployed", "meshctl analyze --use-kube -f new-routes.yaml -n shop"),
+            .init("Ignore a known finding", "meshctl analyze -A --suppress 'IST0132=VirtualService legacy/*'"),
         ],
-        options: [file, allNamespaces, failureThreshold, outputThreshold, output],
+        options: [file, useKube, allNamespaces, suppress, failureThreshold, outputThreshold, output],
         group: "Policy",
         run: run
     )
@@ -54,6 +66,16 @@ enum AnalyzeCommand {
         let options = invocation.options
         let globals = GlobalOptions(options)
         let paths = options.strings(file)
+        var suppressions: [AnalysisSuppression] = []
+        for text in options.strings(suppress) {
+            guard let parsed = AnalysisSuppression(text) else {
+                throw UsageError("--suppress needs CODE=RESOURCE, such as \"IST0101=VirtualService shop/*\" (got \"\(text)\")", at: invocation.path)
+            }
+            suppressions.append(parsed)
+        }
+        if options.bool(useKube) && paths.isEmpty {
+            throw UsageError("--use-kube merges -f files with the cluster: give -f", at: invocation.path)
+        }
         let snapshot: MeshSnapshot
         var target: String
         var scope: String? = nil
@@ -67,12 +89,23 @@ enum AnalyzeCommand {
             let source = ManifestSource(paths: paths)
             for failure in source.failures { context.printError("Error: \(failure)") }
             unreadable = !source.failures.isEmpty
-            snapshot = MeshSnapshot(documents: source.documents.map(\.value), defaultNamespace: globals.namespace ?? "default",
-                                    rootNamespace: globals.meshNamespace, complete: false)
+            if options.bool(useKube) {
+                let client = try ClusterAccess(invocation, context: context).client(context)
+                let namespace = globals.namespace ?? client.config.namespace
+                snapshot = try ClusterSnapshot.load(
+                    client, rootNamespace: globals.meshNamespace, overrides: source.documents.map(\.value),
+                    defaultNamespace: namespace)
+                scope = options.bool(allNamespaces) ? nil : namespace
+            } else {
+                snapshot = MeshSnapshot(documents: source.documents.map(\.value), defaultNamespace: globals.namespace ?? "default",
+                                        rootNamespace: globals.meshNamespace, complete: false)
+            }
             let names = paths.map { $0 == "-" ? "<stdin>" : $0 }
             target = names.count == 1 ? names[0] : ":\n  - " + names.joined(separator: "\n  - ")
         }
-        let messages = MeshAnalyzer.analyze(snapshot).filter { scope == nil || $0.origin.namespace == scope }
+        let messages = MeshAnalyzer.analyze(snapshot).filter { message in
+            (scope == nil || message.origin.namespace == scope) && !suppressions.contains { $0.suppresses(message) }
+        }
         let failAt = options.string(failureThreshold).flatMap(AnalysisMessage.Level.init(name:)) ?? .error
         let showFrom = options.string(outputThreshold).flatMap(AnalysisMessage.Level.init(name:)) ?? .info
         let shown = messages.filter { $0.level >= showFrom }

@@ -5,7 +5,28 @@ import MeshPolicy
 /// Reads what the analyzers need from a cluster, across all namespaces: the Istio resources, pods, services,
 /// and the gateways' certificate secrets (looked up one by one, so no secret data is listed).
 enum ClusterSnapshot {
-    static func load(_ client: KubeClient, kinds: [ResourceKind] = ResourceKind.allCases, rootNamespace: String) throws -> MeshSnapshot {
+    /// The cluster's resources, with `overrides` (files) in place of the objects of the same kind, namespace and
+    /// name, and added where the cluster has none.
+    static func load(
+        _ client: KubeClient, kinds: [ResourceKind] = ResourceKind.allCases, rootNamespace: String,
+        overrides: [Value] = [], defaultNamespace: String = "default"
+    ) throws -> MeshSnapshot {
+        var documents = try clusterDocuments(client, kinds: kinds)
+        if !overrides.isEmpty {
+            func identity(_ document: Value) -> String {
+                let metadata = document["metadata"]
+                return "\(document["kind"]?.stringValue ?? "")/\(metadata?["namespace"]?.stringValue ?? defaultNamespace)/\(metadata?["name"]?.stringValue ?? "")"
+            }
+            let replaced = Set(overrides.map(identity))
+            documents = documents.filter { !replaced.contains(identity($0)) } + overrides
+        }
+        var snapshot = MeshSnapshot(documents: documents, defaultNamespace: defaultNamespace, rootNamespace: rootNamespace, complete: true)
+        snapshot.secrets = try certificateSecrets(client, snapshot)
+        return snapshot
+    }
+
+    /// The Istio resources, pods and services of every namespace.
+    private static func clusterDocuments(_ client: KubeClient, kinds: [ResourceKind]) throws -> [Value] {
         var documents: [Value] = []
         for kind in kinds {
             do {
@@ -21,9 +42,7 @@ enum ClusterSnapshot {
                 return value
             }
         }
-        var snapshot = MeshSnapshot(documents: documents, defaultNamespace: "default", rootNamespace: rootNamespace, complete: true)
-        snapshot.secrets = try certificateSecrets(client, snapshot)
-        return snapshot
+        return documents
     }
 
     /// The gateways' `credentialName` secrets that exist where their gateway pods run; `nil` when secrets may

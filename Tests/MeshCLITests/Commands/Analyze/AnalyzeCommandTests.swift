@@ -130,4 +130,41 @@ import Testing
 
             """, "the cluster knows its pods and services: none match")
     }
+
+    @Test func suppressionsDropMatchingMessagesAndBadOnesAreUsageErrors() async throws {
+        let files = try KubeconfigFiles()
+        let path = try files.write("vs.yaml", Self.broken)
+        for pattern in ["IST0101=VirtualService shop/web", "ReferencedResourceNotFound=VirtualService shop/*", "IST*=*"] {
+            let result = await InProcess.run(["analyze", "-f", path, "--suppress", pattern])
+            #expect(result.code == .ok, "\(pattern): \(result.standardOutput)")
+            #expect(result.standardOutput.isEmpty)
+        }
+        let other = await InProcess.run(["analyze", "-f", path, "-S", "IST0101=VirtualService other/*"])
+        #expect(other.code == .problemsFound)
+        for bad in ["IST0101", "=VirtualService a/b", "IST0101="] {
+            let result = await InProcess.run(["analyze", "-f", path, "--suppress", bad])
+            #expect(result.code == .usage, "\(bad)")
+            #expect(result.standardError.contains("--suppress needs CODE=RESOURCE"))
+        }
+        let noFiles = await InProcess.run(["analyze", "--use-kube"])
+        #expect(noFiles.code == .usage)
+    }
+
+    @Test(.enabled(if: LocalPlane.hasIstioCRDs, "the Istio CRDs are needed"))
+    func useKubeChecksFilesAgainstWhatIsDeployed() async throws {
+        let local = try LocalPlane()
+        try local.createNamespaces("shop")
+        _ = try local.client.create(IstioAPIForTests.gateways, [
+            "apiVersion": "networking.istio.io/v1", "kind": "Gateway", "metadata": ["name": "shop-gateway", "namespace": "shop"],
+            "spec": ["servers": [["port": ["number": 80, "name": "http", "protocol": "HTTP"], "hosts": ["shop.example.com"]]]],
+        ], namespace: "shop")
+        let files = try KubeconfigFiles()
+        let path = try files.write("vs.yaml", Self.broken)
+        // Offline the gateway is unknown; against the cluster it exists, and what remains is the missing service.
+        let offline = await local.run(["analyze", "-f", path])
+        #expect(offline.standardOutput.contains("Referenced gateway not found"))
+        let merged = await local.run(["analyze", "--use-kube", "-f", path, "-n", "shop"])
+        #expect(merged.code == .problemsFound, "\(merged.standardError)")
+        #expect(merged.standardOutput == "Error [IST0101] (VirtualService shop/web) Referenced host not found: \"web\"\n")
+    }
 }
