@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP2
 
 /// What one event loop owns: idle upstream connections, requests waiting for a connection, the downstream
 /// connections it serves (for draining) and a fast random generator. Only touched on its own loop, so no locks.
@@ -12,6 +13,8 @@ final class LoopState: @unchecked Sendable {
     private var waiters: [ObjectIdentifier: [HTTPProxyHandler]] = [:]
     /// Downstream HTTP handlers alive on this loop.
     private var downstream: [ObjectIdentifier: HTTPProxyHandler] = [:]
+    /// Downstream HTTP/2 connections on this loop, with the listener that accepted them.
+    private var http2Downstream: [ObjectIdentifier: (channel: any Channel, listener: ListenerRuntime)] = [:]
     private var random: SplitMix64
     /// Whether the proxy is draining (set on shutdown).
     private(set) var draining = false
@@ -105,22 +108,47 @@ final class LoopState: @unchecked Sendable {
     // MARK: Downstream registry
 
     func register(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = handler }
+
+    func registerHTTP2(_ channel: any Channel, listener: ListenerRuntime) {
+        http2Downstream[ObjectIdentifier(channel)] = (channel, listener)
+    }
+
+    func unregisterHTTP2(_ channel: any Channel) { http2Downstream[ObjectIdentifier(channel)] = nil }
+
+    /// Asks HTTP/2 connections to finish: GOAWAY (no error) now, so the client opens new streams elsewhere,
+    /// and the connection closes after the listener's drain time, when in-flight streams have had their chance.
+    private func quiesceHTTP2(closingAfter drain: Duration, where shouldQuiesce: (ListenerRuntime) -> Bool) {
+        for (key, (channel, listener)) in http2Downstream where shouldQuiesce(listener) {
+            http2Downstream[key] = nil
+            let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .maxID, errorCode: .noError, opaqueData: nil))
+            channel.writeAndFlush(goAway, promise: nil)
+            channel.eventLoop.scheduleTask(in: drain.timeAmount) { channel.close(promise: nil) }
+        }
+    }
     func unregister(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = nil }
 
     /// A reload replaced this state's runtime: pooled connections close, and the downstream connections
-    /// between requests move to the new config (busy ones move when their request ends).
-    func retire() {
+    /// between requests move to the new config (busy ones move when their request ends). `successorListener`
+    /// finds a listener of the new config by name.
+    func retire(drainTime: Duration, successorListener: (String) -> ListenerRuntime?) {
         retired = true
         for stack in idle.values { for connection in stack { connection.close() } }
         idle.removeAll()
         for session in Array(http2Sessions.values) { session.retire() }
         for handler in Array(downstream.values) { handler.configReplaced() }
+        // An HTTP/2 connection's streams follow the new config request by request, unless its listener is gone
+        // or speaks another transport now: then the connection is told to go away (Envoy drains it likewise).
+        quiesceHTTP2(closingAfter: drainTime) { listener in
+            guard let latest = successorListener(listener.config.name) else { return true }
+            return !latest.canServeConnections(of: listener)
+        }
     }
 
     /// Starts draining: idle downstream connections close now, busy ones after their response.
-    func drain() {
+    func drain(drainTime: Duration) {
         draining = true
         for handler in Array(downstream.values) { handler.drain() }
+        quiesceHTTP2(closingAfter: drainTime) { _ in true }
         for stack in idle.values { for connection in stack { connection.close() } }
         idle.removeAll()
         for session in Array(http2Sessions.values) { session.retire() }

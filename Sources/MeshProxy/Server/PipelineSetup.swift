@@ -60,6 +60,9 @@ enum PipelineSetup {
         runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
         runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
         channel.closeFuture.whenComplete { _ in runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
+        let loop = runtime.loopState(for: channel.eventLoop)
+        loop.registerHTTP2(channel, listener: listener)
+        channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(channel) }
         let info = ConnectionInfo.of(channel, listener: listener)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [

@@ -167,7 +167,8 @@ final class ProxyRuntime: Sendable {
         successor.withLock { $0 = next }
         superseded.store(true, ordering: .releasing)
         for state in loops.values {
-            state.eventLoop.execute { state.retire() }
+            let drain = config.limits.drainTimeout
+            state.eventLoop.execute { state.retire(drainTime: drain) { next.latest.listener(named: $0) } }
         }
         _ = tracer?.exporter?.stop()
         for (endpoint, fetcher) in jwksFetchers where next.jwksFetchers[endpoint] !== fetcher { fetcher.stop() }

@@ -145,10 +145,11 @@ public final class ProxyServer: Sendable {
         }
         for socket in listening { try? await socket.channel.close().get() }
         let runtime = self.runtime
+        let drain = drainTimeout ?? config.limits.drainTimeout
         for loop in runtime.allLoops {
-            try? await loop.eventLoop.submit { loop.drain() }.get()
+            try? await loop.eventLoop.submit { loop.drain(drainTime: drain) }.get()
         }
-        let deadline = ContinuousClock.now + (drainTimeout ?? config.limits.drainTimeout)
+        let deadline = ContinuousClock.now + drain
         while runtime.activeRequests > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }

@@ -118,6 +118,22 @@ struct ConfigReloadTests {
         #expect(try await TestClient.get(port: secondPort, "/", group: upstreams.group).headers.first(name: "x-upstream-id") == "b")
     }
 
+    @Test("an HTTP/2 connection of a listener a reload removes is told to go away (GOAWAY) and closes")
+    func http2ConnectionOfARemovedListenerGoesAway() async throws {
+        let upstreams = try await Upstreams.start(["a", "b"])
+        let server = try ProxyServer(config: Self.bootstrap([("first", upstreams[0].port)]))
+        try await server.start()
+        defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); await upstreams.stop() } }
+        let port = try #require(server.ports["first"])
+        let (channel, multiplexer) = try await HTTP2TestClient.connect(port: port, group: upstreams.group)
+        defer { channel.close(promise: nil) }
+        #expect(try await HTTP2TestClient.request(on: multiplexer, eventLoop: channel.eventLoop, port: port, path: "/").get().status == 200)
+
+        try await server.reload(Self.bootstrap([("second", upstreams[1].port)]))
+        let closed = try await poll(timeout: .seconds(10)) { channel.isActive ? nil : true }
+        #expect(closed == true, "the HTTP/2 connection stayed open on a removed listener")
+    }
+
     @Test("meshctl proxy run reloads when its file changes, and keeps running on a broken edit", .timeLimit(.minutes(1)))
     func fileChangeReloadsTheRunningProxy() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ProxyProcess.meshctl), "no meshctl next to the tests")

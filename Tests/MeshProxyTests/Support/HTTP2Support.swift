@@ -86,36 +86,52 @@ enum HTTP2TestClient {
         var trailers: HTTPHeaders?
     }
 
-    /// Sends `count` requests concurrently over one connection and returns their responses.
-    static func send(
-        port: Int, path: String, headers: [(String, String)] = [], body: String? = nil, count: Int = 1,
-        group: any EventLoopGroup
-    ) async throws -> [Response] {
+    /// An h2c connection (prior knowledge) and its stream multiplexer.
+    static func connect(port: Int, group: any EventLoopGroup) async throws -> (any Channel, NIOHTTP2Handler.StreamMultiplexer) {
         let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
-        defer { channel.close(promise: nil) }
         let multiplexer = try await channel.eventLoop.submit {
             try channel.pipeline.syncOperations.configureHTTP2Pipeline(
                 mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
             ) { $0.close() }
         }.get()
+        return (channel, multiplexer)
+    }
+
+    /// One request on a new stream of `multiplexer` (a connection on `eventLoop`); the future has its response
+    /// (10 s bound).
+    static func request(
+        on multiplexer: NIOHTTP2Handler.StreamMultiplexer, eventLoop: any EventLoop, port: Int, path: String,
+        headers: [(String, String)] = [], body: String? = nil
+    ) async throws -> EventLoopFuture<Response> {
+        let promise = eventLoop.makePromise(of: Response.self)
+        let stream = try await multiplexer.createStreamChannel { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
+                try stream.pipeline.syncOperations.addHandler(Collector(promise: promise))
+            }
+        }.get()
+        var head = HTTPRequestHead(version: .http2, method: body == nil ? .GET : .POST, uri: path)
+        head.headers.add(name: "host", value: "127.0.0.1:\(port)")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        stream.write(HTTPClientRequestPart.head(head), promise: nil)
+        if let body { stream.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil) }
+        stream.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        let timeout = eventLoop.scheduleTask(in: .seconds(10)) { promise.fail(ChannelError.connectTimeout(.seconds(10))) }
+        promise.futureResult.whenComplete { _ in timeout.cancel() }
+        return promise.futureResult
+    }
+
+    /// Sends `count` requests concurrently over one connection and returns their responses.
+    static func send(
+        port: Int, path: String, headers: [(String, String)] = [], body: String? = nil, count: Int = 1,
+        group: any EventLoopGroup
+    ) async throws -> [Response] {
+        let (channel, multiplexer) = try await connect(port: port, group: group)
+        defer { channel.close(promise: nil) }
         var futures: [EventLoopFuture<Response>] = []
         for _ in 0..<count {
-            let promise = channel.eventLoop.makePromise(of: Response.self)
-            let stream = try await multiplexer.createStreamChannel { stream in
-                stream.eventLoop.makeCompletedFuture {
-                    try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
-                    try stream.pipeline.syncOperations.addHandler(Collector(promise: promise))
-                }
-            }.get()
-            var head = HTTPRequestHead(version: .http2, method: body == nil ? .GET : .POST, uri: path)
-            head.headers.add(name: "host", value: "127.0.0.1:\(port)")
-            for (name, value) in headers { head.headers.add(name: name, value: value) }
-            stream.write(HTTPClientRequestPart.head(head), promise: nil)
-            if let body { stream.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil) }
-            stream.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-            let timeout = stream.eventLoop.scheduleTask(in: .seconds(10)) { promise.fail(ChannelError.connectTimeout(.seconds(10))) }
-            promise.futureResult.whenComplete { _ in timeout.cancel() }
-            futures.append(promise.futureResult)
+            futures.append(try await request(
+                on: multiplexer, eventLoop: channel.eventLoop, port: port, path: path, headers: headers, body: body))
         }
         var responses: [Response] = []
         for future in futures { responses.append(try await future.get()) }
