@@ -145,11 +145,6 @@ final class IstioMetrics: Sendable {
     }
     private let tcp = Mutex<[Labels: TCPSeries]>([:])
 
-    func recordRequest(_ labels: Labels, durationMillis: Double, requestBytes: Int, responseBytes: Int) {
-        series(for: labels).record(
-            durationMicros: Int(durationMillis * 1000), requestBytes: requestBytes, responseBytes: responseBytes)
-    }
-
     func recordTCP(_ labels: Labels, opened: Int = 0, closed: Int = 0, sent: Int = 0, received: Int = 0) {
         tcp.withLock { series in
             var entry = series[labels, default: TCPSeries()]

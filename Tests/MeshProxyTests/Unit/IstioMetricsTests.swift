@@ -14,11 +14,11 @@ struct IstioMetricsTests {
             principal: "spiffe://cluster.local/ns/assets/sa/asset-api")
         labels.setDestinationService("asset-api.assets.svc.cluster.local:8080")
         labels.responseCode = "200"
-        metrics.recordRequest(labels, durationMillis: 3, requestBytes: 0, responseBytes: 120)
-        metrics.recordRequest(labels, durationMillis: 40, requestBytes: 2000, responseBytes: 80)
+        metrics.series(for: labels).record(durationMicros: 3000, requestBytes: 0, responseBytes: 120)
+        metrics.series(for: labels).record(durationMicros: 40_000, requestBytes: 2000, responseBytes: 80)
         labels.responseCode = "503"
         labels.responseFlags = "UF"
-        metrics.recordRequest(labels, durationMillis: 1, requestBytes: 0, responseBytes: 91)
+        metrics.series(for: labels).record(durationMicros: 1000, requestBytes: 0, responseBytes: 91)
         let text = metrics.prometheus()
         let ok = text.first { $0.hasPrefix("istio_requests_total{") && $0.contains("response_code=\"200\"") }
         #expect(ok == "istio_requests_total{reporter=\"destination\",source_workload=\"unknown\",source_workload_namespace=\"unknown\",source_principal=\"unknown\",source_app=\"unknown\",source_version=\"unknown\",destination_workload=\"asset-api\",destination_workload_namespace=\"assets\",destination_principal=\"spiffe://cluster.local/ns/assets/sa/asset-api\",destination_app=\"asset-api\",destination_version=\"v2\",destination_service=\"asset-api.assets.svc.cluster.local\",destination_service_name=\"asset-api\",destination_service_namespace=\"assets\",request_protocol=\"http\",response_code=\"200\",grpc_response_status=\"\",response_flags=\"-\",connection_security_policy=\"unknown\"} 2")
