@@ -64,7 +64,7 @@ public final class ObjectStore: @unchecked Sendable {
             let object = StoredObject(resourceVersion: rows.int(1), value: value, json: body)
             let resource = rows.text(0)
             objects[resource, default: [:]][Self.key(object.namespace, object.name)] = object
-            owners.update(ObjectKey(resource: resource, namespace: object.namespace, name: object.name), value)
+            owners.update(ObjectKey(resource: resource, namespace: object.namespace, name: object.name), object.summary)
         }
     }
 
@@ -150,7 +150,7 @@ public final class ObjectStore: @unchecked Sendable {
             return (current, current, version)
         case .put(var value):
             value["metadata"]?["resourceVersion"] = .string(String(change.version))
-            change.stored = StoredObject(resourceVersion: change.version, value: value, json: Array(JSON.emit(value).utf8))
+            change.stored = StoredObject(resourceVersion: change.version, value: value)
         case .delete, .deleteAfter:
             guard var last = current else {
                 if let queued { try waitFor(queued.ticket) }
@@ -233,7 +233,7 @@ public final class ObjectStore: @unchecked Sendable {
         version = change.version
         if let stored = change.stored {
             objects[change.resource, default: [:]][key] = stored
-            owners.update(objectKey, stored.value)
+            owners.update(objectKey, stored.summary)
             publish(StoreEvent(kind: change.previous == nil ? .added : .modified, resource: change.resource, object: stored,
                                previous: change.previous))
         } else if let last = change.last {
