@@ -9,13 +9,16 @@ import MeshCore
 public struct StoredObject: Sendable {
     public var resourceVersion: Int
     public private(set) var json: [UInt8]
-    public private(set) var summary: ObjectSummary
+    /// Boxed: lists copy thousands of these, and one reference is cheaper to copy than the summary's fields.
+    private var box: SummaryBox
+
+    public var summary: ObjectSummary { box.summary }
 
     /// An object whose encoding is `json` (which must be `value` emitted as JSON).
     public init(resourceVersion: Int, value: Value, json: [UInt8]) {
         self.resourceVersion = resourceVersion
         self.json = json
-        summary = ObjectSummary(value)
+        box = SummaryBox(ObjectSummary(value))
     }
 
     /// An object encoded from `value`.
@@ -28,7 +31,7 @@ public struct StoredObject: Sendable {
         get { (try? JSON.parse(bytes: json)) ?? .null }
         set {
             json = Array(JSON.emit(newValue).utf8)
-            summary = ObjectSummary(newValue)
+            box = SummaryBox(ObjectSummary(newValue))
         }
     }
 
@@ -42,6 +45,11 @@ public struct StoredObject: Sendable {
         copy.value["metadata"]?["resourceVersion"] = .string(String(version))
         return copy
     }
+}
+
+private final class SummaryBox: Sendable {
+    let summary: ObjectSummary
+    init(_ summary: ObjectSummary) { self.summary = summary }
 }
 
 /// A change the store committed, as watchers see it.
