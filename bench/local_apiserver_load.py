@@ -26,11 +26,25 @@ def pod(i):
                      {"name": "istio-proxy", "image": "proxyv2:1.24.0"}]}}
 
 
-def parallel_creates(start, count, threads=8):
+def label(conn, i):
+    conn.request("PATCH", f"/api/v1/namespaces/default/pods/pod-{i}", json.dumps({"metadata": {"labels": {"rev": "2"}}}),
+                 {"Content-Type": "application/merge-patch+json"})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 200:
+        raise SystemExit(f"patch failed: {response.status}")
+
+
+def resident_mb():
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(line for line in status if line.startswith("VmRSS")).split()[1]) / 1024
+
+
+def parallel(start, count, request, threads=8):
     def work(offset):
         conn = connect()
         for i in range(start + offset, start + count, threads):
-            create(conn, "/api/v1/namespaces/default/pods", pod(i))
+            request(conn, i)
     workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
     began = time.perf_counter()
     for w in workers: w.start()
@@ -38,6 +52,11 @@ def parallel_creates(start, count, threads=8):
     return time.perf_counter() - began
 
 
+def parallel_creates(start, count):
+    return parallel(start, count, lambda conn, i: create(conn, "/api/v1/namespaces/default/pods", pod(i)))
+
+
+print(f"BENCH server resident memory when started: {resident_mb():.0f} MB")
 elapsed = parallel_creates(0, 2000)
 print(f"BENCH durable creates: 2000 pods in {elapsed:.2f} s = {2000 / elapsed:.0f} creates/s (8 client threads, fsync per commit)")
 parallel_creates(2000, 8000)
@@ -56,9 +75,7 @@ items = len(json.loads(body)["items"])
 first, total, size = sorted(timings, key=lambda t: t[1])[len(timings) // 2]
 print(f"BENCH list of {items} pods: first byte {first * 1000:.0f} ms, total {total * 1000:.0f} ms, {size / 1e6:.1f} MB (median of 5)")
 
-with open(f"/proc/{pid}/status") as status:
-    rss = next(line for line in status if line.startswith("VmRSS")).split()[1]
-print(f"BENCH server resident memory with {items} pods: {int(rss) / 1024:.0f} MB")
+print(f"BENCH server resident memory with {items} pods: {resident_mb():.0f} MB")
 
 watch = connect()
 watch.request("GET", "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + json.loads(body)["metadata"]["resourceVersion"])
@@ -75,3 +92,7 @@ for i in range(100):
     latencies.append(time.perf_counter() - began)
 latencies.sort()
 print(f"BENCH watch latency (create sent -> event read): median {statistics.median(latencies) * 1000:.1f} ms, p99 {latencies[98] * 1000:.1f} ms")
+
+elapsed = parallel(0, 10000, label)
+print(f"BENCH server resident memory after patching every pod once (history holds both states): {resident_mb():.0f} MB"
+      f" ({10000 / elapsed:.0f} patches/s)")

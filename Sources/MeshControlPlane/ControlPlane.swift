@@ -74,9 +74,10 @@ public final class ControlPlane: Sendable {
     static func serviceAccount(forToken token: String, store: ObjectStore) -> String? {
         guard !token.isEmpty else { return nil }
         let encoded = Data(token.utf8).base64EncodedString()
-        for secret in store.list("/secrets").items where secret.value["type"]?.stringValue == "kubernetes.io/service-account-token" {
-            if secret.value["data"]?["token"]?.stringValue == encoded {
-                let account = secret.value["metadata"]?["annotations"]?["kubernetes.io/service-account.name"]?.stringValue ?? secret.name
+        for secret in store.list("/secrets").items {
+            let value = secret.value  // decoded once: the store keeps only the JSON
+            if value["type"]?.stringValue == "kubernetes.io/service-account-token", value["data"]?["token"]?.stringValue == encoded {
+                let account = value["metadata"]?["annotations"]?["kubernetes.io/service-account.name"]?.stringValue ?? secret.name
                 return "system:serviceaccount:\(secret.namespace):\(account)"
             }
         }

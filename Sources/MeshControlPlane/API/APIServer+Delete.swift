@@ -48,7 +48,7 @@ extension APIServer {
             throw APIError.notFound(type, name: name)
         }
         try Self.check(options, before, type)
-        let uid = before.value["metadata"]?["uid"]?.stringValue ?? ""
+        let uid = before.summary.uid ?? ""
         if options.propagation == .orphan { orphanDependents(of: uid) }
         let waitForDependents = options.propagation == .foreground && !store.dependents(of: uid).isEmpty
         let now = Timestamp.now()
@@ -98,7 +98,7 @@ extension APIServer {
         if let version = options.resourceVersion, version != String(current.resourceVersion) {
             throw APIError.conflict(type, name: current.name)
         }
-        if let uid = options.uid, uid != current.value["metadata"]?["uid"]?.stringValue {
+        if let uid = options.uid, uid != current.summary.uid {
             throw APIError.conflict(type, name: current.name)
         }
     }

@@ -68,14 +68,17 @@ extension APIServer {
     /// The object's JSON at the requested version: stored bytes as they are, or re-encoded with the requested
     /// `apiVersion` (versions of one resource share a schema here, like CRDs with conversion `None`).
     static func encoded(_ object: StoredObject, as type: ResourceType) -> [UInt8] {
-        if object.value["apiVersion"]?.stringValue == type.apiVersion { return object.json }
-        var value = object.value
-        value["apiVersion"] = .string(type.apiVersion)
-        return Array(JSON.emit(value).utf8)
+        if object.summary.apiVersion == type.apiVersion { return object.json }
+        return Array(JSON.emit(presented(object, as: type)).utf8)
     }
 
     static func presented(_ object: StoredObject, as type: ResourceType) -> Value {
-        var value = object.value
+        presented(object.value, as: type)
+    }
+
+    /// The object with the requested `apiVersion`.
+    static func presented(_ value: Value, as type: ResourceType) -> Value {
+        var value = value
         value["apiVersion"] = .string(type.apiVersion)
         return value
     }

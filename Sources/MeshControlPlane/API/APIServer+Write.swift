@@ -65,19 +65,20 @@ extension APIServer {
                 if request.isDryRun { preview = object; return .unchanged }
                 return .put(object)
             }
-            var object = try change(Self.presented(current, as: target.type))
+            let currentValue = current.value  // decoded once: the store keeps only the JSON
+            var object = try change(Self.presented(currentValue, as: target.type))
             if let version = object["metadata"]?["resourceVersion"]?.stringValue, !version.isEmpty,
                version != String(current.resourceVersion) {
                 throw APIError.conflict(target.type, name: name)
             }
-            object = ObjectRules.carryOver(object, from: current.value, type: target.type, subresource: target.subresource)
+            object = ObjectRules.carryOver(object, from: currentValue, type: target.type, subresource: target.subresource)
             try ObjectRules.validate(&object, target.type, name: name, strict: strict)
-            try ObjectRules.recordOwnership(ownership, old: current.value, new: &object, target.type, name: name,
+            try ObjectRules.recordOwnership(ownership, old: currentValue, new: &object, target.type, name: name,
                                             subresource: target.subresource)
-            let completes = try ObjectRules.completesDeletion(object, current.value, target.type, name: name)
+            let completes = try ObjectRules.completesDeletion(object, currentValue, target.type, name: name)
             if request.isDryRun { preview = object; return .unchanged }
             if completes { finalized = object; return .deleteAfter(object) }
-            if object == current.value.settingVersion(nil, of: object) { return .unchanged }
+            if object == currentValue.settingVersion(nil, of: object) { return .unchanged }
             return .put(object)
         }
         if let preview { return .json(preview, status: created ? 201 : 200) }
@@ -85,7 +86,7 @@ extension APIServer {
             // The update removed the last finalizer: the object is gone, and its dependents follow.
             afterWrite(target.type, nil, previous)
             finishedDeletion(of: previous)
-            let last = StoredObject(resourceVersion: result.version, value: finalized, json: []).stamped(result.version)
+            let last = StoredObject(resourceVersion: result.version, value: finalized).stamped(result.version)
             return .jsonBytes(Self.encoded(last, as: target.type))
         }
         guard let stored = result.object else { throw APIError.notFound(target.type, name: name) }

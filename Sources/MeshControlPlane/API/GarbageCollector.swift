@@ -7,8 +7,8 @@ extension APIServer {
     /// After an object is really gone: its dependents without another live owner are deleted, and owners that
     /// wait in foreground deletion for it may now go.
     func finishedDeletion(of object: StoredObject) {
-        if let uid = object.value["metadata"]?["uid"]?.stringValue { collectDependents(of: uid) }
-        for owner in OwnerIndex.ownerUIDs(of: object.value) {
+        if let uid = object.summary.uid { collectDependents(of: uid) }
+        for owner in object.summary.ownerUIDs {
             if let found = store.object(uid: owner), let type = type(storageKey: found.key.resource) {
                 _ = settleForegroundDeletion(type, namespace: found.key.namespace, name: found.key.name)
             }
@@ -21,7 +21,7 @@ extension APIServer {
         for key in store.dependents(of: uid) {
             guard let dependent = store.get(key.resource, namespace: key.namespace, name: key.name),
                   let type = type(storageKey: key.resource) else { continue }
-            let others = OwnerIndex.ownerUIDs(of: dependent.value).filter { $0 != uid }
+            let others = dependent.summary.ownerUIDs.filter { $0 != uid }
             let alive = others.filter { other in
                 guard let owner = store.object(uid: other)?.object.value else { return false }
                 return !(owner["metadata"]?["deletionTimestamp"] != nil && Self.finalizers(of: owner).contains(Self.foregroundFinalizer))
@@ -57,10 +57,11 @@ extension APIServer {
     /// An owner in foreground deletion whose dependents are all gone loses its `foregroundDeletion` finalizer,
     /// and is removed when no other finalizer remains. `nil` while it still waits (or is not waiting at all).
     func settleForegroundDeletion(_ type: ResourceType, namespace: String, name: String) -> (object: StoredObject, removed: Bool)? {
-        guard let owner = store.get(type.storageKey, namespace: namespace, name: name),
-              owner.value["metadata"]?["deletionTimestamp"] != nil,
-              Self.finalizers(of: owner.value).contains(Self.foregroundFinalizer),
-              let uid = owner.value["metadata"]?["uid"]?.stringValue, store.dependents(of: uid).isEmpty else { return nil }
+        guard let owner = store.get(type.storageKey, namespace: namespace, name: name) else { return nil }
+        let ownerValue = owner.value
+        guard ownerValue["metadata"]?["deletionTimestamp"] != nil,
+              Self.finalizers(of: ownerValue).contains(Self.foregroundFinalizer),
+              let uid = owner.summary.uid, store.dependents(of: uid).isEmpty else { return nil }
         guard let result = try? store.write(type.storageKey, namespace: namespace, name: name, { current throws(APIError) in
             guard var value = current?.value, current?.resourceVersion == owner.resourceVersion else { return .unchanged }
             let rest = Self.finalizers(of: value).filter { $0 != Self.foregroundFinalizer }

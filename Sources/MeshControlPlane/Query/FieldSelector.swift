@@ -35,17 +35,24 @@ public struct FieldSelector: Sendable, Equatable {
 
     /// Whether the object satisfies every term.
     public func matches(_ object: Value) -> Bool {
-        terms.allSatisfy { term in
-            var current: Value? = object
-            for key in term.path { current = current?[key] }
-            let actual: String
-            switch current {
-            case .string(let text): actual = text
-            case .int(let number): actual = String(number)
-            case .bool(let flag): actual = String(flag)
-            default: actual = ""
-            }
-            return (actual == term.value) != term.negated
+        matches { Self.text(at: $0, in: object) }
+    }
+
+    /// Whether every term holds, reading each field's value (as `text(at:in:)` gives it) through `field`.
+    func matches(_ field: ([String]) -> String) -> Bool {
+        terms.allSatisfy { (field($0.path) == $0.value) != $0.negated }
+    }
+
+    /// A field's value as selectors compare it: strings as they are, numbers and booleans as text, anything else
+    /// (a missing field too) the empty string.
+    static func text(at path: [String], in object: Value) -> String {
+        var current: Value? = object
+        for key in path { current = current?[key] }
+        switch current {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .bool(let flag): return String(flag)
+        default: return ""
         }
     }
 

@@ -21,9 +21,14 @@ public struct ObjectFilter: Sendable {
 
     public func matches(_ object: StoredObject) -> Bool {
         if let namespace, object.namespace != namespace { return false }
-        if let labels, !labels.matches(LabelSelector.labels(of: object.value)) { return false }
-        if let fields, !fields.matches(object.value) { return false }
-        return true
+        if let labels, !labels.matches(object.summary.labels) { return false }
+        guard let fields else { return true }
+        var decoded: Value?  // only for a path the summary does not keep, and then once
+        return fields.matches { path in
+            if let text = object.summary.field(path) { return text }
+            if decoded == nil { decoded = object.value }
+            return FieldSelector.text(at: path, in: decoded!)
+        }
     }
 
     /// What a watch with this filter sends for a committed change, as the Kubernetes watch cache does: a change

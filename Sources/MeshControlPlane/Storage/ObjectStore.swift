@@ -17,10 +17,7 @@ public final class ObjectStore: @unchecked Sendable {
     private let saveVersion: SQLiteStatement
     private var objects: [String: [String: StoredObject]] = [:]
     private var version: Int
-    private var history: [StoreEvent] = []
-    private var historyHead = 0
-    private let historyCapacity: Int
-    private var compactedThrough: Int
+    private var history: ChangeHistory
     private var owners = OwnerIndex()
     private var watchers: [Int: (resource: String, sink: Sink)] = [:]
     /// The last resourceVersion given to a change (committed or queued).
@@ -36,10 +33,10 @@ public final class ObjectStore: @unchecked Sendable {
     /// Where the database lives.
     public let path: String
 
-    /// Opens (or creates) the store at `path`, loading every object into memory.
-    public init(path: String, historyCapacity: Int = 20_000) throws(StoreError) {
+    /// Opens (or creates) the store at `path`, loading every object into memory. Watches can resume from the
+    /// last `historyCapacity` changes, as long as those hold at most `historyBytes` of JSON.
+    public init(path: String, historyCapacity: Int = 20_000, historyBytes: Int = 64 << 20) throws(StoreError) {
         self.path = path
-        self.historyCapacity = historyCapacity
         database = try SQLiteDatabase(path: path)
         try database.execute("""
             PRAGMA journal_mode=WAL;
@@ -55,7 +52,7 @@ public final class ObjectStore: @unchecked Sendable {
         saveVersion = try database.prepare("UPDATE meta SET value = ? WHERE key = 'rv'")
         let readVersion = try database.prepare("SELECT value FROM meta WHERE key = 'rv'")
         version = try readVersion.step() ? readVersion.int(0) : 0
-        compactedThrough = version
+        history = ChangeHistory(capacity: historyCapacity, byteLimit: historyBytes, startingAt: version)
         assigned = version
         let rows = try database.prepare("SELECT resource, rv, body FROM objects")
         while try rows.step() {
@@ -64,7 +61,7 @@ public final class ObjectStore: @unchecked Sendable {
             let object = StoredObject(resourceVersion: rows.int(1), value: value, json: body)
             let resource = rows.text(0)
             objects[resource, default: [:]][Self.key(object.namespace, object.name)] = object
-            owners.update(ObjectKey(resource: resource, namespace: object.namespace, name: object.name), value)
+            owners.update(ObjectKey(resource: resource, namespace: object.namespace, name: object.name), object.summary)
         }
     }
 
@@ -92,10 +89,9 @@ public final class ObjectStore: @unchecked Sendable {
     /// from the history of changes. `nil` when that history no longer reaches back to `version`.
     public func list(_ resource: String, namespace: String?, at version: Int) -> [StoredObject]? {
         let state = lock.withLock { () -> [String: StoredObject]? in
-            guard version >= compactedThrough, version <= self.version else { return nil }
+            guard version >= history.compactedThrough, version <= self.version else { return nil }
             var state = objects[resource] ?? [:]
-            for offset in stride(from: history.count - 1, through: 0, by: -1) {
-                let event = history[(historyHead + offset) % history.count]
+            for event in history.newestFirst {
                 guard event.object.resourceVersion > version else { break }
                 if event.resource == resource { state[Self.key(event.object.namespace, event.object.name)] = event.previous }
             }
@@ -150,7 +146,7 @@ public final class ObjectStore: @unchecked Sendable {
             return (current, current, version)
         case .put(var value):
             value["metadata"]?["resourceVersion"] = .string(String(change.version))
-            change.stored = StoredObject(resourceVersion: change.version, value: value, json: Array(JSON.emit(value).utf8))
+            change.stored = StoredObject(resourceVersion: change.version, value: value)
         case .delete, .deleteAfter:
             guard var last = current else {
                 if let queued { try waitFor(queued.ticket) }
@@ -233,7 +229,7 @@ public final class ObjectStore: @unchecked Sendable {
         version = change.version
         if let stored = change.stored {
             objects[change.resource, default: [:]][key] = stored
-            owners.update(objectKey, stored.value)
+            owners.update(objectKey, stored.summary)
             publish(StoreEvent(kind: change.previous == nil ? .added : .modified, resource: change.resource, object: stored,
                                previous: change.previous))
         } else if let last = change.last {
@@ -247,13 +243,7 @@ public final class ObjectStore: @unchecked Sendable {
     }
 
     private func publish(_ event: StoreEvent) {
-        if history.count < historyCapacity {
-            history.append(event)
-        } else {
-            compactedThrough = history[historyHead].object.resourceVersion
-            history[historyHead] = event
-            historyHead = (historyHead + 1) % historyCapacity
-        }
+        history.append(event)
         for watcher in watchers.values where watcher.resource == event.resource {
             watcher.sink(event)
         }
@@ -267,11 +257,10 @@ public final class ObjectStore: @unchecked Sendable {
         defer { lock.unlock() }
         do {
             if let from {
-                guard from >= compactedThrough else {
-                    throw APIError.gone("too old resource version: \(from) (\(compactedThrough + 1))")
+                guard from >= history.compactedThrough else {
+                    throw APIError.gone("too old resource version: \(from) (\(history.compactedThrough + 1))")
                 }
-                for index in 0..<history.count {
-                    let event = history[(historyHead + index) % history.count]
+                for event in history.oldestFirst {
                     if event.resource == resource, event.object.resourceVersion > from { sink(event) }
                 }
             } else {

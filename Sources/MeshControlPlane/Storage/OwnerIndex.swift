@@ -15,19 +15,19 @@ struct OwnerIndex {
     private var dependents: [String: Set<ObjectKey>] = [:]
     private var owners: [ObjectKey: [String]] = [:]
 
-    /// Records `value` stored at `key` (created or replaced), or forgets the key when `value` is `nil`.
-    mutating func update(_ key: ObjectKey, _ value: Value?) {
+    /// Records the object (its summary) stored at `key`, created or replaced, or forgets the key when `nil`.
+    mutating func update(_ key: ObjectKey, _ object: ObjectSummary?) {
         for owner in owners.removeValue(forKey: key) ?? [] {
             dependents[owner]?.remove(key)
             if dependents[owner]?.isEmpty == true { dependents[owner] = nil }
         }
         if let uid = uids.removeValue(forKey: key) { keys[uid] = nil }
-        guard let value else { return }
-        if let uid = value["metadata"]?["uid"]?.stringValue {
+        guard let object else { return }
+        if let uid = object.uid {
             keys[uid] = key
             uids[key] = uid
         }
-        let ownerUIDs = Self.ownerUIDs(of: value)
+        let ownerUIDs = object.ownerUIDs
         if !ownerUIDs.isEmpty {
             owners[key] = ownerUIDs
             for owner in ownerUIDs { dependents[owner, default: []].insert(key) }

@@ -1,23 +1,55 @@
 import MeshCore
 
-/// An object as the store holds it: its resourceVersion, its value and its JSON encoding (lists and watches send
-/// the bytes as they are, without re-encoding).
+/// An object as the store holds it: its resourceVersion, its JSON encoding (lists and watches send the bytes as
+/// they are) and a small summary of what lists, watches and the garbage collector look at without decoding.
+///
+/// The JSON is the only full copy kept in memory: a parsed `Value` tree costs several times its encoding, and
+/// with thousands of objects (and the history of their previous states) that is most of the server's memory.
+/// `value` decodes on demand; setting it re-encodes.
 public struct StoredObject: Sendable {
     public var resourceVersion: Int
-    public var value: Value
-    public var json: [UInt8]
+    public private(set) var json: [UInt8]
+    /// Boxed: lists copy thousands of these, and one reference is cheaper to copy than the summary's fields.
+    private var box: SummaryBox
 
-    public var namespace: String { value["metadata"]?["namespace"]?.stringValue ?? "" }
-    public var name: String { value["metadata"]?["name"]?.stringValue ?? "" }
+    public var summary: ObjectSummary { box.summary }
+
+    /// An object whose encoding is `json` (which must be `value` emitted as JSON).
+    public init(resourceVersion: Int, value: Value, json: [UInt8]) {
+        self.resourceVersion = resourceVersion
+        self.json = json
+        box = SummaryBox(ObjectSummary(value))
+    }
+
+    /// An object encoded from `value`.
+    public init(resourceVersion: Int, value: Value) {
+        self.init(resourceVersion: resourceVersion, value: value, json: Array(JSON.emit(value).utf8))
+    }
+
+    /// The object, decoded from its JSON (each read decodes again: keep the result when reading several fields).
+    public var value: Value {
+        get { (try? JSON.parse(bytes: json)) ?? .null }
+        set {
+            json = Array(JSON.emit(newValue).utf8)
+            box = SummaryBox(ObjectSummary(newValue))
+        }
+    }
+
+    public var namespace: String { summary.namespace }
+    public var name: String { summary.name }
 
     /// The same content stamped with another resourceVersion (a deletion's, or a watch's DELETED event).
     func stamped(_ version: Int) -> StoredObject {
         var copy = self
         copy.resourceVersion = version
         copy.value["metadata"]?["resourceVersion"] = .string(String(version))
-        copy.json = Array(JSON.emit(copy.value).utf8)
         return copy
     }
+}
+
+private final class SummaryBox: Sendable {
+    let summary: ObjectSummary
+    init(_ summary: ObjectSummary) { self.summary = summary }
 }
 
 /// A change the store committed, as watchers see it.

@@ -29,17 +29,17 @@ enum TableBuilder {
     }
 
     static func row(_ object: StoredObject, type: ResourceType, columns: [PrinterColumn], includeObject: String?, now: Int) -> Value {
+        let value = object.value  // decoded once per row: the store keeps only the JSON
         var cells: [Value] = [.string(object.name)]
         for column in columns {
-            cells.append(cell(column, object.value, now: now))
+            cells.append(cell(column, value, now: now))
         }
         var row: Value = ["cells": .array(cells)]
         switch includeObject {
         case "None": break
-        case "Object": row["object"] = APIServer.presented(object, as: type)
+        case "Object": row["object"] = APIServer.presented(value, as: type)
         default:
-            row["object"] = ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                             "metadata": object.value["metadata"] ?? [:]]
+            row["object"] = ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": value["metadata"] ?? [:]]
         }
         return row
     }

@@ -60,6 +60,21 @@ struct ObjectStoreTests {
         #expect(throws: APIError.self) { _ = try store.watch("/configmaps", from: 1) { _ in } }
     }
 
+    @Test func historyIsBoundedByTheBytesItHolds() throws {
+        let directory = try TestTools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("store.db").path
+        let size = try ObjectStore(path: path + ".probe").write("/configmaps", namespace: "ns", name: "o1") { _ in .put(object("o1")) }
+            .object?.json.count ?? 0
+        let store = try ObjectStore(path: path, historyCapacity: 100, historyBytes: 4 * size)
+        for index in 1...9 { try store.write("/configmaps", namespace: "ns", name: "o\(index)") { _ in .put(object("o\(index)")) } }
+        let seen = NIOLockedValueBox<[Int]>([])
+        let id = try store.watch("/configmaps", from: 5) { event in seen.withLockedValue { $0.append(event.object.resourceVersion) } }
+        store.stopWatching(id)
+        #expect(seen.withLockedValue { $0 } == [6, 7, 8, 9])
+        #expect(throws: APIError.self) { _ = try store.watch("/configmaps", from: 4) { _ in } }
+    }
+
     @Test func concurrentWritersShareCommitsAndLoseNothing() throws {
         let directory = try TestTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -4,8 +4,8 @@ import Testing
 @testable import MeshControlPlane
 
 struct OwnerIndexTests {
-    func object(_ uid: String, owners: [String] = []) -> Value {
-        ["metadata": ["uid": .string(uid), "ownerReferences": .array(owners.map { ["uid": .string($0)] })]]
+    func object(_ uid: String, owners: [String] = []) -> ObjectSummary {
+        ObjectSummary(["metadata": ["uid": .string(uid), "ownerReferences": .array(owners.map { ["uid": .string($0)] })]])
     }
 
     @Test func dependentsFollowReplacementsAndRemovals() {
