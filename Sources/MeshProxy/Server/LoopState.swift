@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP2
 
 /// What one event loop owns: idle upstream connections, requests waiting for a connection, the downstream
 /// connections it serves (for draining) and a fast random generator. Only touched on its own loop, so no locks.
@@ -120,9 +119,7 @@ final class LoopState: @unchecked Sendable {
     private func quiesceHTTP2(closingAfter drain: Duration, where shouldQuiesce: (ListenerRuntime) -> Bool) {
         for (key, (channel, listener)) in http2Downstream where shouldQuiesce(listener) {
             http2Downstream[key] = nil
-            let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .maxID, errorCode: .noError, opaqueData: nil))
-            channel.writeAndFlush(goAway, promise: nil)
-            channel.eventLoop.scheduleTask(in: drain.timeAmount) { channel.close(promise: nil) }
+            HTTP2GoAway.send(channel, closingAfter: drain)
         }
     }
     func unregister(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = nil }

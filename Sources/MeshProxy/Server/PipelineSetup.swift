@@ -64,6 +64,8 @@ enum PipelineSetup {
         loop.registerHTTP2(channel, listener: listener)
         channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(channel) }
         let info = ConnectionInfo.of(channel, listener: listener)
+        let limits = runtime.config.limits
+        let idle = HTTP2IdleTimer(channel: channel, idleTimeout: limits.idleTimeout, drain: limits.drainTimeout)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
@@ -75,7 +77,9 @@ enum PipelineSetup {
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: streams
         ) { stream in
-            stream.eventLoop.makeCompletedFuture {
+            idle.streamOpened()
+            stream.closeFuture.whenComplete { _ in idle.streamClosed() }
+            return stream.eventLoop.makeCompletedFuture {
                 let loop = runtime.loopState(for: stream.eventLoop)
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())

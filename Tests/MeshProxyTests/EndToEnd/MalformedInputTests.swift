@@ -292,4 +292,20 @@ struct ConnectionLimitTests {
             #expect(next.body.hasPrefix("GET /echo"), "round \(round): \(next.body.prefix(80))")
         }
     }
+
+    @Test("an HTTP/2 connection goes away after idleTimeout without open streams, not while a stream is open")
+    func http2IdleTimeout() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { config in
+            config.limits.idleTimeout = .milliseconds(500)
+            config.limits.drainTimeout = .milliseconds(100)
+        }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let (channel, multiplexer) = try await HTTP2TestClient.connect(port: proxy.port, group: upstreams.group)
+        defer { channel.close(promise: nil) }
+        let slow = try await HTTP2TestClient.request(on: multiplexer, eventLoop: channel.eventLoop, port: proxy.port, path: "/slow/1500")
+        #expect(try await slow.get().status == 200, "a stream open longer than idleTimeout must finish")
+        let closed = try await poll(timeout: .seconds(10)) { channel.isActive ? nil : true }
+        #expect(closed == true, "the idle HTTP/2 connection stayed open")
+    }
 }
