@@ -52,7 +52,11 @@ public struct AuthzRequest: Sendable, Hashable {
 
     /// The namespace in the source principal (`…/ns/<namespace>/…`), if any.
     public var sourceNamespace: String? {
-        guard let principal = sourcePrincipal else { return nil }
+        sourcePrincipal.flatMap(Self.namespace(ofPrincipal:))
+    }
+
+    /// The namespace of a SPIFFE identity (`…/ns/<namespace>/…`), if it names one.
+    public static func namespace(ofPrincipal principal: String) -> String? {
         let parts = principal.split(separator: "/", omittingEmptySubsequences: false)
         guard let index = parts.firstIndex(of: "ns"), index + 1 < parts.count else { return nil }
         return String(parts[index + 1])

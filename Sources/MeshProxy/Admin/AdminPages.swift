@@ -31,6 +31,7 @@ enum AdminPages {
     static func stats(_ runtime: ProxyRuntime) -> [(String, Int)] {
         var result = runtime.stats.values.map { ("http.meshctl.\($0.0)", $0.1) }
         for limiter in runtime.rateLimiters { result += limiter.values }
+        if let exporter = runtime.tracer?.exporter { result += exporter.values }
         if let authorizer = runtime.listeners.lazy.compactMap(\.authorizer).first {
             result += authorizer.shadowValues.map { ("http.meshctl.\($0.0)", $0.1) }
         }

@@ -264,9 +264,7 @@ extension HTTPProxyHandler {
             labels.connectionSecurityPolicy = connection.principal == nil ? "none" : "mutual_tls"
             if let principal = connection.principal {
                 labels.sourcePrincipal = principal
-                var peer = AuthzRequest()
-                peer.sourcePrincipal = principal
-                labels.sourceWorkloadNamespace = peer.sourceNamespace ?? "unknown"
+                labels.sourceWorkloadNamespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
             }
         }
         labelCache = (host, grpc, listener, labels)

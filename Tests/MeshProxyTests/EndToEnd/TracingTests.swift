@@ -1,5 +1,5 @@
 import MeshCore
-import MeshProxy
+@testable import MeshProxy
 import Testing
 
 /// Tracing end to end: the proxy joins the caller's trace, passes its span to the application in W3C and B3
@@ -62,6 +62,12 @@ struct TracingTests {
         #expect(otlpSpan["traceId"]?.stringValue == trace)
         #expect(otlpSpan["parentSpanId"]?.stringValue == "00f067aa0ba902b7")
         #expect(otlpSpan["kind"]?.intValue == 2)
+        // Both collectors took the batch: two reports, one span each.
+        let reported = try await poll(timeout: .seconds(10)) { () -> Bool? in
+            let stats = AdminPages.stats(proxy.server.runtime)
+            return stats.contains { $0 == ("tracing.reports_sent", 2) } && stats.contains { $0 == ("tracing.spans_sent", 2) } ? true : nil
+        }
+        #expect(reported == true, "\(AdminPages.stats(proxy.server.runtime).filter { $0.0.hasPrefix("tracing.") })")
     }
 
     @Test("unsampled traffic still propagates (sampled 0) but sends nothing; a Telemetry resource can turn sampling up")
