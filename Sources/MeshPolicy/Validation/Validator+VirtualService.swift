@@ -50,12 +50,7 @@ extension Validator {
 
     /// Whether `a` covers `b` or `b` covers `a` (Istio's host.Name.Matches): equal, or one is a wildcard suffix of the other.
     static func hostMatches(_ a: String, _ b: String) -> Bool {
-        if a == b { return true }
-        func covers(_ wildcard: String, _ other: String) -> Bool {
-            guard wildcard.hasPrefix("*") else { return false }
-            return other.hasSuffix(String(wildcard.dropFirst())) || wildcard == "*"
-        }
-        return covers(a, b) || covers(b, a)
+        HostIntersection.intersect(a, b) != nil
     }
 
     static func gatewayName(_ name: String) -> String? {

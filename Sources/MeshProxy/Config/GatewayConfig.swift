@@ -55,25 +55,6 @@ public struct GatewaySettings: Sendable {
     public init() {}
 }
 
-/// Host name matching between VirtualService hosts and Gateway server hosts, wildcards included.
-enum HostIntersection {
-    /// The hosts both `a` and `b` cover, as the more specific of the two; `nil` when they share none.
-    static func intersect(_ a: String, _ b: String) -> String? {
-        if a == b { return a }
-        if covers(a, b) { return b }
-        if covers(b, a) { return a }
-        return nil
-    }
-
-    /// Whether wildcard `pattern` covers every name `name` covers.
-    static func covers(_ pattern: String, _ name: String) -> Bool {
-        if pattern == "*" { return true }
-        guard pattern.hasPrefix("*") else { return false }
-        let suffix = pattern.dropFirst()
-        return name.hasSuffix(suffix) && name.count > suffix.count
-    }
-}
-
 /// A VirtualService `tcp` route: connections to a gateway TCP server go to its cluster.
 public struct TCPRoute: Sendable {
     /// Where it came from (`VirtualService default/db`).

@@ -1,3 +1,5 @@
+import MeshPolicy
+
 /// HTTP routes by host, from VirtualServices: what a request's `Host` selects.
 public struct RouteTable: Sendable {
     /// Virtual hosts in the order they were declared.

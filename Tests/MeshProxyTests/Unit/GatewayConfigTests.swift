@@ -1,3 +1,4 @@
+import MeshPolicy
 import MeshCore
 import Testing
 @testable import MeshProxy
