@@ -15,7 +15,7 @@ enum AccessLog {
             "upstream_host": .string(exchange.endpoint.map { "\($0.config.address)" } ?? ""),
             "downstream_remote_address": .string(client),
             "request_id": .string(exchange.head.headers.first(name: "x-request-id") ?? ""),
-            "attempts": .int(exchange.attempts),
+            "attempts": .int(exchange.machine.attempts),
         ]
         StandardError.write(JSON.emit(line) + "\n")
     }

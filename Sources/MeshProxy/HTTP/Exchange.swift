@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// One request/response passing through an `HTTPProxyHandler`: what was asked, where it goes, what has been
-/// sent each way, and the retry bookkeeping.
+/// sent each way; its decisions (retry, answer, reuse) are `machine`'s.
 struct Exchange {
     /// The request as it goes upstream (rewritten, hop-by-hop fields removed).
     var head: HTTPRequestHead
@@ -11,36 +11,29 @@ struct Exchange {
     var keepAlive: Bool
     let cluster: ClusterRuntime
     let rule: HTTPRouteRule?
-    let retry: RetryPolicy
     /// Consistent-hash input, when the cluster balances by hash.
     let hashKey: UInt64?
-    /// Whether this is a websocket (or other) upgrade.
-    let isUpgrade: Bool
+    var machine: ExchangeStateMachine
 
     var endpoint: EndpointRuntime?
     var upstream: UpstreamConnection?
-    /// Body chunks not yet written upstream, or (while `retaining`) every chunk, kept for a retry.
+    /// Body chunks not yet written upstream, or (while the machine is retaining) every chunk, kept for a retry.
     var buffered: [ByteBuffer] = []
     var bufferedBytes = 0
     /// Request body bytes received from downstream so far.
     var receivedBodyBytes = 0
-    /// Whether the whole body so far is kept, so the request can be retried.
-    var retaining = true
-    var requestEnded = false
     var trailers: HTTPHeaders?
-    /// Whether the response head went downstream (after that, no retry and no local error response).
-    var responseStarted = false
-    var status = 0
     /// Headers added to the response (the rate limit's `x-ratelimit-*`).
     var extraResponseHeaders: [(String, String)] = []
-    /// Tries so far (1 after the first).
-    var attempts = 0
     /// Whether it waits in the loop's queue for a connection slot (counted as pending).
     var waiting = false
     var timeout: Scheduled<Void>?
     var perTryTimeout: Scheduled<Void>?
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
+
+    var isUpgrade: Bool { machine.isUpgrade }
+    var retry: RetryPolicy { machine.retry }
 
     init(
         head: HTTPRequestHead, start: NIODeadline, keepAlive: Bool, cluster: ClusterRuntime, rule: HTTPRouteRule?,
@@ -51,8 +44,7 @@ struct Exchange {
         self.keepAlive = keepAlive
         self.cluster = cluster
         self.rule = rule
-        self.retry = retry
         self.hashKey = hashKey
-        self.isUpgrade = isUpgrade
+        self.machine = ExchangeStateMachine(retry: retry, isUpgrade: isUpgrade)
     }
 }

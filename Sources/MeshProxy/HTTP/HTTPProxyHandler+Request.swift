@@ -165,7 +165,6 @@ extension HTTPProxyHandler {
         var exchange = Exchange(
             head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
             retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
-        if isUpgrade { exchange.retaining = false }
         exchange.extraResponseHeaders = rateLimitHeaders
         self.exchange = exchange
 
@@ -210,12 +209,12 @@ extension HTTPProxyHandler {
         }
         if let upstream = exchange.upstream {
             upstream.write(.body(.byteBuffer(buffer)))
-            guard exchange.retaining else { return }
+            guard exchange.machine.retaining else { return }
         }
         exchange.buffered.append(buffer)
         exchange.bufferedBytes += buffer.readableBytes
-        if exchange.retaining, exchange.bufferedBytes > runtime.config.limits.retryBufferBytes {
-            exchange.retaining = false
+        if exchange.machine.retaining, exchange.bufferedBytes > runtime.config.limits.retryBufferBytes {
+            exchange.machine.stopRetaining()
             if exchange.upstream != nil {
                 exchange.buffered.removeAll()
                 exchange.bufferedBytes = 0
@@ -226,7 +225,7 @@ extension HTTPProxyHandler {
 
     func requestEnd(_ trailers: HTTPHeaders?) {
         guard exchange != nil else { return }
-        exchange!.requestEnded = true
+        exchange!.machine.requestDidEnd()
         exchange!.trailers = trailers
         if let upstream = exchange!.upstream {
             upstream.write(.end(trailers))

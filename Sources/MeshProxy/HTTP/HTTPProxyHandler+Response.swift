@@ -17,7 +17,7 @@ extension HTTPProxyHandler {
             responseBytes += buffer.readableBytes
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end(let trailers):
-            if exchange.status == 101 && exchange.isUpgrade {
+            if exchange.machine.state == .upgrading {
                 finishUpgrade(connection)
             } else {
                 finishExchange(trailers: trailers)
@@ -32,24 +32,26 @@ extension HTTPProxyHandler {
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
         guard var exchange else { return }
         let status = Int(head.status.code)
-        if status == 101, exchange.isUpgrade {
+        let action = exchange.machine.responseHead(status: status)
+        self.exchange = exchange
+        switch action {
+        case .ignore:
+            return  // informational: Expect was answered by the proxy itself
+        case .tunnel:
             switchToTunnel(head, context: context)
             return
+        case .retry, .forward:
+            break
         }
-        if (100..<200).contains(status) { return }  // informational: we already answered Expect ourselves
         let cluster = exchange.cluster
         if let endpoint = exchange.endpoint { cluster.recordOutcome(endpoint, status: status) }
-        if exchange.retry.attempts > 0, exchange.retry.retries(status: status), exchange.retaining,
-            exchange.attempts <= exchange.retry.attempts
-        {
+        if action == .retry {
             retry()
             return
         }
         cluster.stats.countStatus(status)
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
-        exchange.responseStarted = true
-        exchange.status = status
         if let code = head.headers.first(name: "grpc-status") { grpcStatus = code }
         var response = head
         response.version = isHTTP2 ? .http2 : requestVersion
@@ -69,42 +71,31 @@ extension HTTPProxyHandler {
     func upstreamClosed(_ connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection else { return }
         self.exchange?.upstream = nil
-        if exchange.responseStarted {
-            // Mid-response: the downstream can't be told anything else; end it.
-            abandonExchange()
-            context?.close(promise: nil)
-            return
+        if !exchange.machine.responseStarted, let endpoint = exchange.endpoint {
+            exchange.cluster.recordOutcome(endpoint, status: nil)
         }
-        if let endpoint = exchange.endpoint { exchange.cluster.recordOutcome(endpoint, status: nil) }
-        if canRetry(connectFailure: false) {
-            retry()
-        } else {
-            responseFlags = "UC"
-            errorResponse(
-                .serviceUnavailable,
-                body: "upstream connect error or disconnect/reset before headers. reset reason: connection termination")
-        }
+        tryFailed(.upstreamClosed)
     }
 
     /// The response ended: recycle the upstream connection, account, and get ready for the next request.
     func finishExchange(trailers: HTTPHeaders?) {
-        guard let exchange, let context else { return }
+        guard var exchange, let context else { return }
         if let code = trailers?.first(name: "grpc-status") { grpcStatus = code }
         if let upstream = exchange.upstream {
             upstream.owner = nil
             let limit = exchange.cluster.limits.maxRequestsPerConnection
-            // A response that ends before its request was sent whole (the upstream answered without reading the
-            // body) leaves the connection mid-message: it can't carry another request, so it closes (as Envoy
-            // resets it) instead of going back to the pool, where the next request would be read as body.
-            if upstream.isActive && upstream.keepAliveAllowed && exchange.requestEnded && (limit == 0 || upstream.requestsServed < limit)
+            let reusable = upstream.isActive && upstream.keepAliveAllowed && (limit == 0 || upstream.requestsServed < limit)
                 && !loop.draining
-            {
-                loop.release(upstream)
-            } else {
-                upstream.close()
+            // A response that ends before its request was sent whole (the upstream answered without reading the
+            // body) leaves the connection mid-message, so the machine closes it (as Envoy resets it) instead of
+            // pooling it, where the next request would be read as body.
+            switch exchange.machine.responseEnded(upstreamReusable: reusable) {
+            case .reuse: loop.release(upstream)
+            case .close: upstream.close()
             }
+            self.exchange = exchange
         }
-        complete(status: exchange.status, trailers: trailers, context: context)
+        complete(status: exchange.machine.status, trailers: trailers, context: context)
     }
 
     /// Writes the end of the response and clears the exchange.
@@ -161,7 +152,7 @@ extension HTTPProxyHandler {
     /// An error answer for the current exchange (connection to upstream dropped; nothing sent yet).
     func errorResponse(_ status: HTTPResponseStatus, body: String, extraHeaders: [(String, String)] = []) {
         guard let context, let exchange else { return }
-        if exchange.responseStarted {
+        if exchange.machine.responseStarted {
             abandonExchange()
             context.close(promise: nil)
             return
@@ -171,7 +162,7 @@ extension HTTPProxyHandler {
             upstream.close()
             self.exchange?.upstream = nil
         }
-        self.exchange?.status = Int(status.code)
+        self.exchange?.machine.answeredLocally(status: Int(status.code))
         writeLocal(status, body: body, keepAlive: exchange.keepAlive, extraHeaders: extraHeaders, context: context)
         complete(status: Int(status.code), trailers: nil, context: context)
     }

@@ -10,8 +10,6 @@ extension HTTPProxyHandler {
         exchange.perTryTimeout = nil
         exchange.timeout?.cancel()
         exchange.timeout = nil
-        exchange.responseStarted = true
-        exchange.status = 101
         self.exchange = exchange
         runtime.stats.websocketUpgrades.add(1, ordering: .relaxed)
         var response = head

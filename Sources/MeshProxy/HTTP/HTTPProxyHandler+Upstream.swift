@@ -8,12 +8,11 @@ extension HTTPProxyHandler {
     func startAttempt() {
         guard var exchange, let context else { return }
         generation &+= 1
-        exchange.attempts += 1
+        exchange.machine.tryStarted()
         let cluster = exchange.cluster
         guard let endpoint = cluster.pickEndpoint(hash: exchange.hashKey, random: loop.nextRandom()) else {
             self.exchange = exchange
-            responseFlags = "UH"
-            errorResponse(.serviceUnavailable, body: "no healthy upstream")
+            tryFailed(.noHealthyUpstream)
             return
         }
         exchange.endpoint = endpoint
@@ -142,11 +141,11 @@ extension HTTPProxyHandler {
         for chunk in exchange.buffered {
             connection.write(.body(.byteBuffer(chunk)))
         }
-        if !exchange.retaining {
+        if !exchange.machine.retaining {
             exchange.buffered.removeAll()
             exchange.bufferedBytes = 0
         }
-        if exchange.requestEnded { connection.write(.end(exchange.trailers)) }
+        if exchange.machine.requestEnded { connection.write(.end(exchange.trailers)) }
         connection.flush()
         self.exchange = exchange
         if readPending, connection.isWritable, let context {
@@ -158,22 +157,27 @@ extension HTTPProxyHandler {
     private func connectFailed(generation: Int) {
         guard self.generation == generation, let exchange else { return }
         if let endpoint = exchange.endpoint { exchange.cluster.recordOutcome(endpoint, status: nil) }
-        if canRetry(connectFailure: true) {
-            retry()
-        } else {
-            responseFlags = "UF"
-            errorResponse(
-                .serviceUnavailable,
-                body: "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
-        }
+        tryFailed(.connectFailed)
     }
 
-    /// Whether another try is allowed after a failure before the response head.
-    func canRetry(connectFailure: Bool) -> Bool {
-        guard let exchange, !exchange.responseStarted, exchange.retaining, !exchange.isUpgrade,
-            exchange.attempts <= exchange.retry.attempts
-        else { return false }
-        return exchange.retry.retriesReset(connectFailure: connectFailure)
+    /// The current try failed: the exchange's machine chooses another try, a local answer, or cutting the
+    /// downstream off (the response had begun).
+    func tryFailed(_ failure: ExchangeStateMachine.Failure) {
+        guard var exchange else { return }
+        let action = exchange.machine.failed(failure)
+        self.exchange = exchange
+        switch action {
+        case .ignore:
+            return
+        case .retry:
+            retry()
+        case .reset:
+            abandonExchange()
+            context?.close(promise: nil)
+        case .respond(let answer):
+            responseFlags = answer.flags
+            errorResponse(HTTPResponseStatus(statusCode: answer.status), body: answer.body)
+        }
     }
 
     /// Drops the current try's connection and starts the next one.
@@ -203,26 +207,15 @@ extension HTTPProxyHandler {
     }
 
     func routeTimedOut(generation: Int) {
-        guard exchange != nil else { return }
-        exchange!.cluster.stats.upstreamRqTimeout.add(1, ordering: .relaxed)
-        if exchange!.responseStarted {
-            abandonExchange()
-            context?.close(promise: nil)
-        } else {
-            responseFlags = "UT"
-            errorResponse(.gatewayTimeout, body: "upstream request timeout")
-        }
+        guard let exchange else { return }
+        exchange.cluster.stats.upstreamRqTimeout.add(1, ordering: .relaxed)
+        tryFailed(.routeTimedOut)
     }
 
     private func perTryTimedOut(generation: Int) {
-        guard self.generation == generation, let exchange, !exchange.responseStarted else { return }
+        guard self.generation == generation, let exchange, !exchange.machine.responseStarted else { return }
         exchange.cluster.stats.upstreamRqTimeout.add(1, ordering: .relaxed)
         if let endpoint = exchange.endpoint { exchange.cluster.recordOutcome(endpoint, status: 504) }
-        if canRetry(connectFailure: false) {
-            retry()
-        } else {
-            responseFlags = "UT"
-            errorResponse(.gatewayTimeout, body: "upstream request timeout")
-        }
+        tryFailed(.perTryTimedOut)
     }
 }

@@ -164,7 +164,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, !exchange.requestEnded, !(exchange.upstream?.isWritable ?? false) {
+        if let exchange, !exchange.machine.requestEnded, !(exchange.upstream?.isWritable ?? false) {
             readPending = true
             return
         }
