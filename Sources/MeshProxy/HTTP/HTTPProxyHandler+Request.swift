@@ -7,7 +7,8 @@ import NIOHTTP1
 
 extension HTTPProxyHandler {
     /// A request head arrived: route it, apply faults and circuit breakers, then start the first try.
-    func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    func requestHead(_ received: HTTPRequestHead, context: ChannelHandlerContext) {
+        var head = received
         guard exchange == nil, !upgraded else {
             // HTTPServerPipelineHandler serialises requests; anything else is a protocol violation.
             context.close(promise: nil)
@@ -45,6 +46,7 @@ extension HTTPProxyHandler {
             localResponse(.payloadTooLarge, body: "Payload Too Large", keepAlive: false, start: start)
             return
         }
+        takePeerMetadata(from: &head)
 
         // Authentication (RequestAuthentication): a bad token gets 401 and never reaches the upstream.
         var identity: RequestAuthenticator.Identity?
@@ -152,6 +154,7 @@ extension HTTPProxyHandler {
         HeaderPolicy.addForwardingHeaders(
             &upstreamHead.headers, clientAddress: clientAddress, scheme: listener.scheme,
             requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+        offerPeerMetadata(in: &upstreamHead, to: cluster)
         if var span = activeSpan {
             span.context.inject(into: &upstreamHead.headers, spanID: span.spanID)
             span.requestID = upstreamHead.headers.first(name: "x-request-id") ?? ""

@@ -1,4 +1,3 @@
-import MeshPolicy
 import Synchronization
 
 /// Istio's standard metrics (`istio_requests_total`, `istio_request_duration_milliseconds`,
@@ -13,6 +12,9 @@ final class IstioMetrics: Sendable {
         var sourcePrincipal = "unknown"
         var sourceApp = "unknown"
         var sourceVersion = "unknown"
+        var sourceCanonicalService = "unknown"
+        var sourceCanonicalRevision = "latest"
+        var sourceCluster = "unknown"
         var destinationWorkload = "unknown"
         var destinationWorkloadNamespace = "unknown"
         var destinationPrincipal = "unknown"
@@ -21,6 +23,9 @@ final class IstioMetrics: Sendable {
         var destinationService = "unknown"
         var destinationServiceName = "unknown"
         var destinationServiceNamespace = "unknown"
+        var destinationCanonicalService = "unknown"
+        var destinationCanonicalRevision = "latest"
+        var destinationCluster = "unknown"
         var requestProtocol = "http"
         var responseCode = "0"
         var grpcResponseStatus = ""
@@ -31,12 +36,17 @@ final class IstioMetrics: Sendable {
             [
                 ("reporter", reporter), ("source_workload", sourceWorkload),
                 ("source_workload_namespace", sourceWorkloadNamespace), ("source_principal", sourcePrincipal),
-                ("source_app", sourceApp), ("source_version", sourceVersion), ("destination_workload", destinationWorkload),
+                ("source_app", sourceApp), ("source_version", sourceVersion),
+                ("source_canonical_service", sourceCanonicalService), ("source_canonical_revision", sourceCanonicalRevision),
+                ("source_cluster", sourceCluster), ("destination_workload", destinationWorkload),
                 ("destination_workload_namespace", destinationWorkloadNamespace),
                 ("destination_principal", destinationPrincipal), ("destination_app", destinationApp),
                 ("destination_version", destinationVersion), ("destination_service", destinationService),
                 ("destination_service_name", destinationServiceName),
-                ("destination_service_namespace", destinationServiceNamespace), ("request_protocol", requestProtocol),
+                ("destination_service_namespace", destinationServiceNamespace),
+                ("destination_canonical_service", destinationCanonicalService),
+                ("destination_canonical_revision", destinationCanonicalRevision),
+                ("destination_cluster", destinationCluster), ("request_protocol", requestProtocol),
                 ("response_code", responseCode), ("grpc_response_status", grpcResponseStatus),
                 ("response_flags", responseFlags), ("connection_security_policy", connectionSecurityPolicy),
             ]
@@ -44,27 +54,41 @@ final class IstioMetrics: Sendable {
 
         /// A listener's own side: an inbound sidecar listener reports as `destination` and fills the destination
         /// workload labels; outbound and gateway listeners report as `source` and fill the source ones.
-        static func own(listener: ListenerConfig, workload: Workload, principal: String?) -> Labels {
+        static func own(listener: ListenerConfig, metadata: PeerMetadata, principal: String?) -> Labels {
             var labels = Labels()
-            let name = workload.name ?? workload.labels["app"] ?? "unknown"
-            let app = workload.labels["app"] ?? workload.labels["app.kubernetes.io/name"] ?? "unknown"
-            let version = workload.labels["version"] ?? workload.labels["app.kubernetes.io/version"] ?? "unknown"
             if listener.direction == .inbound && listener.gateway == nil {
                 labels.reporter = "destination"
-                labels.destinationWorkload = name
-                labels.destinationWorkloadNamespace = workload.namespace
-                labels.destinationApp = app
-                labels.destinationVersion = version
+                labels.setDestination(metadata)
                 labels.destinationPrincipal = principal ?? "unknown"
             } else {
                 labels.reporter = "source"
-                labels.sourceWorkload = name
-                labels.sourceWorkloadNamespace = workload.namespace
-                labels.sourceApp = app
-                labels.sourceVersion = version
+                labels.setSource(metadata)
                 labels.sourcePrincipal = principal ?? "unknown"
             }
             return labels
+        }
+
+        /// The source workload labels from its metadata (a peer's from the metadata exchange, or our own). The
+        /// namespace stays when already known (a peer's mTLS identity names it, and Istio prefers that).
+        mutating func setSource(_ metadata: PeerMetadata) {
+            sourceWorkload = metadata.workloadName ?? "unknown"
+            if sourceWorkloadNamespace == "unknown" { sourceWorkloadNamespace = metadata.namespace ?? "unknown" }
+            sourceApp = metadata.app ?? "unknown"
+            sourceVersion = metadata.version ?? "unknown"
+            sourceCanonicalService = metadata.canonicalService ?? "unknown"
+            sourceCanonicalRevision = metadata.canonicalRevision ?? "latest"
+            sourceCluster = metadata.clusterID ?? "unknown"
+        }
+
+        /// The destination workload labels from its metadata, likewise.
+        mutating func setDestination(_ metadata: PeerMetadata) {
+            destinationWorkload = metadata.workloadName ?? "unknown"
+            if destinationWorkloadNamespace == "unknown" { destinationWorkloadNamespace = metadata.namespace ?? "unknown" }
+            destinationApp = metadata.app ?? "unknown"
+            destinationVersion = metadata.version ?? "unknown"
+            destinationCanonicalService = metadata.canonicalService ?? "unknown"
+            destinationCanonicalRevision = metadata.canonicalRevision ?? "latest"
+            destinationCluster = metadata.clusterID ?? "unknown"
         }
 
         /// Sets the destination service labels from a host (`reviews.default.svc.cluster.local`, `reviews:9080`).
