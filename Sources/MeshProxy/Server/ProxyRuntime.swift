@@ -56,9 +56,7 @@ final class ProxyRuntime: Sendable {
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
         let authorizer = InboundAuthorizer(security: config.security, stats: stats)
-        let jwtRules = try RequestAuthenticator.rules(
-            from: config.security.requestAuthentications, workload: config.security.workload,
-            rootNamespace: config.security.rootNamespace)
+        let jwtRules = config.security.jwtRules
         let (jwksFetchers, newFetchers) = try RemoteJWKS.fetchers(
             for: jwtRules, config: config.security.jwksFetch, previous: previous?.jwksFetchers ?? [:], group: group,
             stats: stats)
