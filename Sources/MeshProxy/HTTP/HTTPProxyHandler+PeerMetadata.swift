@@ -15,7 +15,7 @@ extension HTTPProxyHandler {
         PeerMetadataHeaders.remove(from: &head.headers)
         guard metricLabels.reporter == "destination" else { return }
         peerAsked = true
-        if let peer = decodePeer(value) { metricLabels.setSource(peer) }
+        if let peer = decodePeer(value) { metricLabels.source.set(peer) }
     }
 
     /// The request as it goes upstream: meshed upstreams get our metadata.
@@ -28,7 +28,7 @@ extension HTTPProxyHandler {
     /// `destination_*` labels; an inbound sidecar answers a caller that sent its metadata with ours.
     func exchangePeerMetadata(in head: inout HTTPResponseHead) {
         if let value = head.headers.first(name: PeerMetadataHeaders.metadataName) {
-            if metricLabels.reporter == "source", let peer = decodePeer(value) { metricLabels.setDestination(peer) }
+            if metricLabels.reporter == "source", let peer = decodePeer(value) { metricLabels.destination.set(peer) }
             PeerMetadataHeaders.remove(from: &head.headers)
         } else {
             head.headers.remove(name: PeerMetadataHeaders.idName)

@@ -266,8 +266,8 @@ extension HTTPProxyHandler {
             labels.setDestinationService(host)
             labels.connectionSecurityPolicy = connection.principal == nil ? "none" : "mutual_tls"
             if let principal = connection.principal {
-                labels.sourcePrincipal = principal
-                labels.sourceWorkloadNamespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
+                labels.source.principal = principal
+                labels.source.namespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
             }
         }
         labelCache = (host, grpc, listener, labels)
@@ -317,7 +317,7 @@ extension HTTPProxyHandler {
             ("upstream_cluster", span.upstreamCluster), ("guid:x-request-id", span.requestID),
             ("request_size", String(requestBytes)), ("response_size", String(responseBytes)),
             ("istio.namespace", runtime.config.security.workload.namespace),
-            ("istio.canonical_service", isServer ? labels.destinationApp : labels.sourceApp),
+            ("istio.canonical_service", isServer ? labels.destination.app : labels.source.app),
             ("peer.address", connection.clientAddress),
         ]
         let now = Int64(Self.wallClockSeconds() * 1_000_000)

@@ -7,48 +7,23 @@ import Testing
 /// other's workload, and neither the application nor the client ever sees the exchange headers.
 @Suite("Peer metadata exchange end to end", .serialized)
 struct PeerMetadataExchangeTests {
-    /// The backend's sidecar (PERMISSIVE, so a plain client can also reach it) and the frontend's, whose
-    /// ServiceEntry endpoint is the backend sidecar, labelled meshed.
-    static func sidecars(_ pki: SpiffePKI, _ upstreams: Upstreams) async throws -> (client: ProxyHarness, server: ProxyHarness) {
-        let server = try await ProxyHarness.start(yaml: """
-            apiVersion: meshctl.dev/v1alpha1
-            kind: ProxyBootstrap
-            metadata: {name: backend-sidecar}
-            spec:
-              workload: {name: backend-v1, namespace: default, labels: {app: backend, version: v1}, serviceAccount: backend, cluster: east}
-              identity: {certificate: \(pki.file("backend.crt")), key: \(pki.file("backend.key")), ca: \(pki.file("ca.crt"))}
-              listeners:
-              - {name: main, address: 127.0.0.1:0, protocol: http, upstream: 127.0.0.1:UPSTREAM_0}
-            ---
-            \(PeerAuthenticationTests.peerAuthentication("PERMISSIVE"))
-            """, upstreams: upstreams.servers, shorthand: false)
-        let client = try await ProxyHarness.start(yaml: """
-            apiVersion: meshctl.dev/v1alpha1
-            kind: ProxyBootstrap
-            metadata: {name: frontend-sidecar}
-            spec:
-              workload: {name: frontend-v2, namespace: default, labels: {app: frontend, version: v2}, cluster: west}
-              identity: {certificate: \(pki.file("frontend.crt")), key: \(pki.file("frontend.key")), ca: \(pki.file("ca.crt"))}
-              listeners:
-              - {name: main, address: 127.0.0.1:0, protocol: http, direction: outbound}
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: backend, namespace: default}
-            spec:
-              hosts: [backend.default.svc.cluster.local]
-              ports: [{number: 80, name: http, protocol: HTTP}]
-              resolution: STATIC
-              endpoints: [{address: 127.0.0.1, ports: {http: \(server.port)}, labels: {security.istio.io/tlsMode: istio}, serviceAccount: backend}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: backend, namespace: default}
-            spec:
-              hosts: ["*"]
-              http: [{route: [{destination: {host: backend}}]}]
-            """, upstreams: upstreams.servers, shorthand: false)
-        return (client, server)
+    /// Runs `body` with the backend's sidecar (PERMISSIVE, so a plain client can also reach it) in front of a test
+    /// upstream, and the frontend's, whose ServiceEntry endpoint is the backend sidecar, labelled meshed.
+    static func withSidecars(_ body: (_ client: ProxyHarness, _ server: ProxyHarness) async throws -> Void) async throws {
+        let pki = try SpiffePKI.make(clients: ["frontend"])
+        let upstreams = try await Upstreams.start(["backend"])
+        let server = try await ProxyHarness.start(
+            yaml: PeerAuthenticationTests.inboundYAML(
+                pki, resources: PeerAuthenticationTests.peerAuthentication("PERMISSIVE"),
+                workload: "{name: backend-v1, namespace: default, labels: {app: backend, version: v1}, serviceAccount: backend, cluster: east}"),
+            upstreams: upstreams.servers, shorthand: false)
+        let client = try await ProxyHarness.start(
+            yaml: PeerAuthenticationTests.outboundYAML(
+                pki, workload: "{name: frontend-v2, namespace: default, labels: {app: frontend, version: v2}, cluster: west}",
+                backendPort: server.port, labels: "{security.istio.io/tlsMode: istio}", serviceAccount: "backend"),
+            upstreams: upstreams.servers, shorthand: false)
+        defer { Task { await client.stop(); await server.stop(); await upstreams.stop() } }
+        try await body(client, server)
     }
 
     static func requestSeries(_ proxy: ProxyHarness, reporter: String) async throws -> [String] {
@@ -58,56 +33,52 @@ struct PeerMetadataExchangeTests {
 
     @Test("both sidecars' metrics name the peer workload; the exchange headers reach neither the app nor the client")
     func exchange() async throws {
-        let pki = try SpiffePKI.make(clients: ["frontend"])
-        let upstreams = try await Upstreams.start(["backend"])
-        let (client, server) = try await Self.sidecars(pki, upstreams)
-        defer { Task { await client.stop(); await server.stop(); await upstreams.stop() } }
-        // The application's own (forged) exchange headers are replaced by its sidecar's.
-        let response = try await client.get(
-            "/echo", headers: [("host", "backend"), ("x-envoy-peer-metadata", "Cg=="), ("x-envoy-peer-metadata-id", "forged")])
-        #expect(response.status == 200)
-        #expect(!response.body.contains("x-envoy-peer-metadata"), "the backend application saw exchange headers")
-        #expect(!response.body.contains("forged"))
-        #expect(!response.headers.contains(name: "x-envoy-peer-metadata"))
-        #expect(!response.headers.contains(name: "x-envoy-peer-metadata-id"))
+        try await Self.withSidecars { client, server in
+            // The application's own (forged) exchange headers are replaced by its sidecar's.
+            let response = try await client.get(
+                "/echo", headers: [("host", "backend"), ("x-envoy-peer-metadata", "Cg=="), ("x-envoy-peer-metadata-id", "forged")])
+            #expect(response.status == 200)
+            #expect(!response.body.contains("x-envoy-peer-metadata"), "the backend application saw exchange headers")
+            #expect(!response.body.contains("forged"))
+            #expect(!response.headers.contains(name: "x-envoy-peer-metadata"))
+            #expect(!response.headers.contains(name: "x-envoy-peer-metadata-id"))
 
-        let inbound = try await Self.requestSeries(server, reporter: "destination")
-        #expect(inbound.count == 1)
-        for label in [
-            "source_workload=\"frontend-v2\"", "source_workload_namespace=\"default\"", "source_app=\"frontend\"",
-            "source_version=\"v2\"", "source_canonical_service=\"frontend\"", "source_canonical_revision=\"v2\"",
-            "source_cluster=\"west\"", "destination_workload=\"backend-v1\"", "destination_cluster=\"east\"",
-            "source_principal=\"spiffe://cluster.local/ns/default/sa/frontend\"",
-        ] {
-            #expect(inbound.first?.contains(label) == true, "inbound series lacks \(label): \(inbound)")
-        }
-        let outbound = try await Self.requestSeries(client, reporter: "source")
-        #expect(outbound.count == 1)
-        for label in [
-            "source_workload=\"frontend-v2\"", "destination_workload=\"backend-v1\"", "destination_workload_namespace=\"default\"",
-            "destination_app=\"backend\"", "destination_version=\"v1\"", "destination_canonical_service=\"backend\"",
-            "destination_canonical_revision=\"v1\"", "destination_cluster=\"east\"",
-        ] {
-            #expect(outbound.first?.contains(label) == true, "outbound series lacks \(label): \(outbound)")
+            let inbound = try await Self.requestSeries(server, reporter: "destination")
+            #expect(inbound.count == 1)
+            for label in [
+                "source_workload=\"frontend-v2\"", "source_workload_namespace=\"default\"", "source_app=\"frontend\"",
+                "source_version=\"v2\"", "source_canonical_service=\"frontend\"", "source_canonical_revision=\"v2\"",
+                "source_cluster=\"west\"", "destination_workload=\"backend-v1\"", "destination_cluster=\"east\"",
+                "source_principal=\"spiffe://cluster.local/ns/default/sa/frontend\"",
+            ] {
+                #expect(inbound.first?.contains(label) == true, "inbound series lacks \(label): \(inbound)")
+            }
+            let outbound = try await Self.requestSeries(client, reporter: "source")
+            #expect(outbound.count == 1)
+            for label in [
+                "source_workload=\"frontend-v2\"", "destination_workload=\"backend-v1\"", "destination_workload_namespace=\"default\"",
+                "destination_app=\"backend\"", "destination_version=\"v1\"", "destination_canonical_service=\"backend\"",
+                "destination_canonical_revision=\"v1\"", "destination_cluster=\"east\"",
+            ] {
+                #expect(outbound.first?.contains(label) == true, "outbound series lacks \(label): \(outbound)")
+            }
         }
     }
 
     @Test("a caller's malformed metadata is ignored: the request succeeds, its source stays unknown, the answer carries ours")
     func malformedPeerHeader() async throws {
-        let pki = try SpiffePKI.make(clients: ["frontend"])
-        let upstreams = try await Upstreams.start(["backend"])
-        let (client, server) = try await Self.sidecars(pki, upstreams)
-        defer { Task { await client.stop(); await server.stop(); await upstreams.stop() } }
-        let response = try await server.get(
-            "/echo", headers: [("x-envoy-peer-metadata", "%%% not base64"), ("x-envoy-peer-metadata-id", "sidecar~x")])
-        #expect(response.status == 200)
-        #expect(!response.body.contains("x-envoy-peer-metadata"), "the application saw exchange headers")
-        #expect(response.headers.first(name: "x-envoy-peer-metadata-id")?.hasPrefix("sidecar~127.0.0.1~backend-v1.default~") == true)
-        #expect(response.headers.contains(name: "x-envoy-peer-metadata"))
-        let inbound = try await Self.requestSeries(server, reporter: "destination")
-        #expect(inbound.first?.contains("source_workload=\"unknown\"") == true)
-        // Without a caller's metadata nothing is added.
-        let plain = try await server.get("/")
-        #expect(!plain.headers.contains(name: "x-envoy-peer-metadata"))
+        try await Self.withSidecars { _, server in
+            let response = try await server.get(
+                "/echo", headers: [("x-envoy-peer-metadata", "%%% not base64"), ("x-envoy-peer-metadata-id", "sidecar~x")])
+            #expect(response.status == 200)
+            #expect(!response.body.contains("x-envoy-peer-metadata"), "the application saw exchange headers")
+            #expect(response.headers.first(name: "x-envoy-peer-metadata-id")?.hasPrefix("sidecar~127.0.0.1~backend-v1.default~") == true)
+            #expect(response.headers.contains(name: "x-envoy-peer-metadata"))
+            let inbound = try await Self.requestSeries(server, reporter: "destination")
+            #expect(inbound.first?.contains("source_workload=\"unknown\"") == true)
+            // Without a caller's metadata nothing is added.
+            let plain = try await server.get("/")
+            #expect(!plain.headers.contains(name: "x-envoy-peer-metadata"))
+        }
     }
 }

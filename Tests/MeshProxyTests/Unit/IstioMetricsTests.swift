@@ -44,7 +44,7 @@ struct IstioMetricsTests {
             name: "outbound", address: HostPort(host: "127.0.0.1", port: 15001), protocol: .tcp, direction: .outbound)
         var labels = IstioMetrics.Labels.own(listener: outbound, metadata: Self.own(Workload(namespace: "assets", name: "asset-api")), principal: nil)
         #expect(labels.reporter == "source")
-        #expect(labels.sourceWorkload == "asset-api")
+        #expect(labels.source.workload == "asset-api")
         labels.setDestinationService("cassandra.db.svc.cluster.local")
         let metrics = IstioMetrics()
         metrics.recordTCP(labels, opened: 1)
