@@ -7,7 +7,6 @@ import NIOHTTP1
 extension HTTPProxyHandler {
     /// A downstream request: on an inbound sidecar listener the caller's metadata fills the `source_*` labels.
     func takePeerMetadata(from head: inout HTTPRequestHead) {
-        peerAsked = false
         guard let value = head.headers.first(name: PeerMetadataHeaders.metadataName) else {
             head.headers.remove(name: PeerMetadataHeaders.idName)
             return

@@ -26,6 +26,7 @@ extension HTTPProxyHandler {
         // connection becomes a splice), it can't carry another request, so any other answer closes it.
         let followsConfig = adoptLatestConfig()
         responseFlags = "-"
+        peerAsked = false
         responseBytes = 0
         grpcStatus = ""
         metricLabels = requestMetricLabels(head)

@@ -79,6 +79,14 @@ struct PeerMetadataExchangeTests {
             // Without a caller's metadata nothing is added.
             let plain = try await server.get("/")
             #expect(!plain.headers.contains(name: "x-envoy-peer-metadata"))
+            // Nor on the next request of the same connection, even a locally refused one.
+            let connection = try KeepAliveConnection(port: server.port)
+            let asked = try connection.exchange(Array("GET / HTTP/1.1\r\nHost: test\r\nx-envoy-peer-metadata: Cg==\r\n\r\n".utf8))
+            #expect(asked.headers["x-envoy-peer-metadata"] != nil)
+            let tooMany = (0..<150).map { "x-h\($0): v\r\n" }.joined()
+            let refused = try connection.exchange(Array("GET / HTTP/1.1\r\nHost: test\r\n\(tooMany)\r\n".utf8))
+            #expect(refused.status == 431)
+            #expect(refused.headers["x-envoy-peer-metadata"] == nil, "a request without metadata got ours")
         }
     }
 }
