@@ -10,6 +10,7 @@ final class HTTP2Downstream: @unchecked Sendable {
     private let channel: any Channel
     private var state: HTTP2ConnectionState
     private var idleCheck: RepeatedTask?
+    private var drainBound: Scheduled<Void>?
 
     init(channel: any Channel, idleTimeout: Duration, drain: Duration) {
         self.channel = channel
@@ -23,7 +24,10 @@ final class HTTP2Downstream: @unchecked Sendable {
             }
             if state.isIdle(at: .now(), for: idleTimeout) { goAway(closingWithin: drain) }
         }
-        channel.closeFuture.whenComplete { [self] _ in idleCheck?.cancel() }
+        channel.closeFuture.whenComplete { [self] _ in
+            idleCheck?.cancel()
+            drainBound?.cancel()
+        }
     }
 
     func streamOpened() { state.streamOpened() }
@@ -40,7 +44,7 @@ final class HTTP2Downstream: @unchecked Sendable {
         if closeNow {
             close()
         } else {
-            channel.eventLoop.scheduleTask(in: drain.timeAmount) { [self] in close() }
+            drainBound = channel.eventLoop.scheduleTask(in: drain.timeAmount) { [self] in close() }
         }
     }
 
