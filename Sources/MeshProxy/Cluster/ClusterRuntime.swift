@@ -12,6 +12,8 @@ final class ClusterRuntime: Sendable {
     let tlsContext: NIOSSLContext?
     /// The context of auto mTLS toward meshed endpoints (no DestinationRule TLS, an identity, meshed endpoints).
     let autoMTLSContext: NIOSSLContext?
+    /// Whether requests get Istio's metadata exchange headers (a sidecar fronts some endpoint).
+    let isMeshed: Bool
     private let roundRobin = Atomic<Int>(0)
 
     init(config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil) {
@@ -19,6 +21,7 @@ final class ClusterRuntime: Sendable {
         self.endpoints = endpoints
         self.tlsContext = tlsContext
         self.autoMTLSContext = autoMTLSContext
+        self.isMeshed = config.hasMeshedEndpoints
     }
 
     /// How connections to `endpoint` are secured: the cluster's own TLS, else auto mTLS when the endpoint is

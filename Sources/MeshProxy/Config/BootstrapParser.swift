@@ -45,6 +45,10 @@ enum BootstrapParser {
             config.security.workload = Workload(
                 namespace: try workload.string("namespace") ?? "default", labels: try workload.stringMap("labels"),
                 name: try workload.string("name"))
+            config.node.instanceName = try workload.string("instance")
+            config.node.serviceAccount = try workload.string("serviceAccount")
+            config.node.clusterID = try workload.string("cluster") ?? config.node.clusterID
+            config.node.meshID = try workload.string("mesh")
         }
         if let root = try spec.string("rootNamespace") { config.security.rootNamespace = root }
         if let fetch = try spec.child("jwksFetch") { try applyJWKSFetch(fetch, to: &config.security.jwksFetch) }

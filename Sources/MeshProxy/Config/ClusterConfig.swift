@@ -22,6 +22,10 @@ public struct ClusterConfig: Sendable {
     /// ServiceEntry port of protocol HTTP2/GRPC/GRPC-WEB, or DestinationRule `h2UpgradePolicy: UPGRADE`.
     public var http2 = false
 
+    /// Whether a sidecar fronts some endpoint (`security.istio.io/tlsMode: istio`): auto mTLS and Istio's
+    /// metadata exchange apply.
+    public var hasMeshedEndpoints: Bool { endpoints.contains(where: \.isMeshed) }
+
     public init(
         name: String, endpoints: [EndpointConfig], tls: UpstreamTLSConfig? = nil,
         loadBalancer: LoadBalancerPolicy = .roundRobin, connectionPool: ConnectionPoolLimits = ConnectionPoolLimits(),

@@ -75,7 +75,7 @@ public enum ConfigLoader {
         guard !config.listeners.isEmpty else {
             throw ProxyError(.invalidConfig, "no listener: no Gateway selects this gateway workload and the bootstrap lists none")
         }
-        try SecurityParser.check(config)
+        try SecurityParser.check(&config)
         for listener in config.listeners {
             if let cluster = listener.defaultCluster, config.clusters[cluster] == nil {
                 throw ProxyError(.invalidConfig, "listener \(listener.name): cluster \(cluster) is not defined")

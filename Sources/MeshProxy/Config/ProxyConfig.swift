@@ -32,6 +32,8 @@ public struct ProxyConfig: Sendable {
     public var autoMTLS = true
     /// The mesh trust domain, for the SPIFFE ids of ServiceEntry endpoints' service accounts.
     public var trustDomain = "cluster.local"
+    /// The rest of the workload's Istio node metadata, sent to peers by the metadata exchange.
+    public var node = NodeMetadata()
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),

@@ -15,8 +15,11 @@ public struct SecurityConfig: Sendable {
     public var peerAuthentications: [Resource<PeerAuthenticationSpec>]
     /// AuthorizationPolicy resources, compiled.
     public var authorizationPolicies: [CompiledPolicy]
-    /// RequestAuthentication resources, as given (their JWKS are parsed when the config is checked).
+    /// RequestAuthentication resources, as given.
     public var requestAuthentications: [Resource<RequestAuthenticationSpec>] = []
+    /// Their rules that apply to the workload, inline JWKS parsed: made once when the config is loaded and
+    /// checked, and used as they are by the running proxy.
+    var jwtRules: [RequestAuthenticator.Rule] = []
     /// How the JWKS of rules with a `jwksUri` are fetched (ProxyBootstrap `spec.jwksFetch`).
     public var jwksFetch = JWKSFetchConfig()
 

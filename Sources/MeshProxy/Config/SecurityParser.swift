@@ -37,9 +37,9 @@ enum SecurityParser {
     }
 
     /// Inbound listeners under STRICT or PERMISSIVE mTLS need the workload identity with its CA; the JWT rules
-    /// that apply need usable JWKS.
-    static func check(_ config: ProxyConfig) throws(ProxyError) {
-        _ = try RequestAuthenticator.rules(
+    /// that apply need usable JWKS (parsed here, and kept in the config for the proxy).
+    static func check(_ config: inout ProxyConfig) throws(ProxyError) {
+        config.security.jwtRules = try RequestAuthenticator.rules(
             from: config.security.requestAuthentications, workload: config.security.workload,
             rootNamespace: config.security.rootNamespace)
         for listener in config.listeners where listener.direction == .inbound && listener.tls == nil {

@@ -7,7 +7,8 @@ import NIOHTTP1
 
 extension HTTPProxyHandler {
     /// A request head arrived: route it, apply faults and circuit breakers, then start the first try.
-    func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    func requestHead(_ received: HTTPRequestHead, context: ChannelHandlerContext) {
+        var head = received
         guard exchange == nil, !upgraded else {
             // HTTPServerPipelineHandler serialises requests; anything else is a protocol violation.
             context.close(promise: nil)
@@ -25,6 +26,7 @@ extension HTTPProxyHandler {
         // connection becomes a splice), it can't carry another request, so any other answer closes it.
         let followsConfig = adoptLatestConfig()
         responseFlags = "-"
+        peerAsked = false
         responseBytes = 0
         grpcStatus = ""
         metricLabels = requestMetricLabels(head)
@@ -45,6 +47,7 @@ extension HTTPProxyHandler {
             localResponse(.payloadTooLarge, body: "Payload Too Large", keepAlive: false, start: start)
             return
         }
+        takePeerMetadata(from: &head)
 
         // Authentication (RequestAuthentication): a bad token gets 401 and never reaches the upstream.
         var identity: RequestAuthenticator.Identity?
@@ -152,6 +155,7 @@ extension HTTPProxyHandler {
         HeaderPolicy.addForwardingHeaders(
             &upstreamHead.headers, clientAddress: clientAddress, scheme: listener.scheme,
             requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+        offerPeerMetadata(in: &upstreamHead, to: cluster)
         if var span = activeSpan {
             span.context.inject(into: &upstreamHead.headers, spanID: span.spanID)
             span.requestID = upstreamHead.headers.first(name: "x-request-id") ?? ""
@@ -262,8 +266,8 @@ extension HTTPProxyHandler {
             labels.setDestinationService(host)
             labels.connectionSecurityPolicy = connection.principal == nil ? "none" : "mutual_tls"
             if let principal = connection.principal {
-                labels.sourcePrincipal = principal
-                labels.sourceWorkloadNamespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
+                labels.source.principal = principal
+                labels.source.namespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
             }
         }
         labelCache = (host, grpc, listener, labels)
@@ -313,7 +317,7 @@ extension HTTPProxyHandler {
             ("upstream_cluster", span.upstreamCluster), ("guid:x-request-id", span.requestID),
             ("request_size", String(requestBytes)), ("response_size", String(responseBytes)),
             ("istio.namespace", runtime.config.security.workload.namespace),
-            ("istio.canonical_service", isServer ? labels.destinationApp : labels.sourceApp),
+            ("istio.canonical_service", isServer ? labels.destination.app : labels.source.app),
             ("peer.address", connection.clientAddress),
         ]
         let now = Int64(Self.wallClockSeconds() * 1_000_000)

@@ -56,6 +56,7 @@ extension HTTPProxyHandler {
         var response = head
         response.version = isHTTP2 ? .http2 : requestVersion
         HeaderPolicy.stripHopByHop(&response.headers)
+        exchangePeerMetadata(in: &response)
         if let rule = exchange.rule {
             for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }
         }
@@ -208,6 +209,7 @@ extension HTTPProxyHandler {
         headers.add(name: "content-length", value: String(body.utf8.count))
         if !body.isEmpty { headers.add(name: "content-type", value: "text/plain") }
         for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        if peerAsked { runtime.peerHeaders.set(in: &headers) }
         if !keepAlive && !isHTTP2 { headers.add(name: "connection", value: "close") }
         let version: HTTPVersion = isHTTP2 ? .http2 : requestVersion
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)

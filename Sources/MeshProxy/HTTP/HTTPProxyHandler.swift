@@ -39,6 +39,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var responseFlags = "-"
     var responseBytes = 0
     var grpcStatus = ""
+    /// Whether the current request carried a peer's metadata (the response then carries ours), and the last
+    /// metadata header decoded on this connection.
+    var peerAsked = false
+    var peerCache: (value: String, metadata: PeerMetadata?)?
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
 

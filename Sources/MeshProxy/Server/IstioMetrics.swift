@@ -1,83 +1,9 @@
-import MeshPolicy
 import Synchronization
 
 /// Istio's standard metrics (`istio_requests_total`, `istio_request_duration_milliseconds`,
 /// `istio_request_bytes`, `istio_response_bytes`, `istio_tcp_*`) with Istio's label names, so existing Istio
 /// dashboards and alerts read meshctl's proxy unchanged. One series per distinct label set.
 final class IstioMetrics: Sendable {
-    /// Istio's labels of a request series, in the order Istio's stats filter emits them.
-    struct Labels: Hashable, Sendable {
-        var reporter = "destination"
-        var sourceWorkload = "unknown"
-        var sourceWorkloadNamespace = "unknown"
-        var sourcePrincipal = "unknown"
-        var sourceApp = "unknown"
-        var sourceVersion = "unknown"
-        var destinationWorkload = "unknown"
-        var destinationWorkloadNamespace = "unknown"
-        var destinationPrincipal = "unknown"
-        var destinationApp = "unknown"
-        var destinationVersion = "unknown"
-        var destinationService = "unknown"
-        var destinationServiceName = "unknown"
-        var destinationServiceNamespace = "unknown"
-        var requestProtocol = "http"
-        var responseCode = "0"
-        var grpcResponseStatus = ""
-        var responseFlags = "-"
-        var connectionSecurityPolicy = "unknown"
-
-        var pairs: [(String, String)] {
-            [
-                ("reporter", reporter), ("source_workload", sourceWorkload),
-                ("source_workload_namespace", sourceWorkloadNamespace), ("source_principal", sourcePrincipal),
-                ("source_app", sourceApp), ("source_version", sourceVersion), ("destination_workload", destinationWorkload),
-                ("destination_workload_namespace", destinationWorkloadNamespace),
-                ("destination_principal", destinationPrincipal), ("destination_app", destinationApp),
-                ("destination_version", destinationVersion), ("destination_service", destinationService),
-                ("destination_service_name", destinationServiceName),
-                ("destination_service_namespace", destinationServiceNamespace), ("request_protocol", requestProtocol),
-                ("response_code", responseCode), ("grpc_response_status", grpcResponseStatus),
-                ("response_flags", responseFlags), ("connection_security_policy", connectionSecurityPolicy),
-            ]
-        }
-
-        /// A listener's own side: an inbound sidecar listener reports as `destination` and fills the destination
-        /// workload labels; outbound and gateway listeners report as `source` and fill the source ones.
-        static func own(listener: ListenerConfig, workload: Workload, principal: String?) -> Labels {
-            var labels = Labels()
-            let name = workload.name ?? workload.labels["app"] ?? "unknown"
-            let app = workload.labels["app"] ?? workload.labels["app.kubernetes.io/name"] ?? "unknown"
-            let version = workload.labels["version"] ?? workload.labels["app.kubernetes.io/version"] ?? "unknown"
-            if listener.direction == .inbound && listener.gateway == nil {
-                labels.reporter = "destination"
-                labels.destinationWorkload = name
-                labels.destinationWorkloadNamespace = workload.namespace
-                labels.destinationApp = app
-                labels.destinationVersion = version
-                labels.destinationPrincipal = principal ?? "unknown"
-            } else {
-                labels.reporter = "source"
-                labels.sourceWorkload = name
-                labels.sourceWorkloadNamespace = workload.namespace
-                labels.sourceApp = app
-                labels.sourceVersion = version
-                labels.sourcePrincipal = principal ?? "unknown"
-            }
-            return labels
-        }
-
-        /// Sets the destination service labels from a host (`reviews.default.svc.cluster.local`, `reviews:9080`).
-        mutating func setDestinationService(_ host: String) {
-            let name = String(RouteTable.stripPort(host[...])).lowercased()
-            guard !name.isEmpty else { return }
-            destinationService = name
-            let parts = name.split(separator: ".")
-            destinationServiceName = String(parts[0])
-            if parts.count >= 2, parts.count == 2 || parts[2] == "svc" { destinationServiceNamespace = String(parts[1]) }
-        }
-    }
-
     /// Istio's default buckets: milliseconds for durations, bytes for sizes.
     static let durationBuckets: [Double] = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000]
     static let sizeBuckets: [Double] = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000]

@@ -13,7 +13,7 @@ final class LoopState: @unchecked Sendable {
     /// Downstream HTTP handlers alive on this loop.
     private var downstream: [ObjectIdentifier: HTTPProxyHandler] = [:]
     /// Downstream HTTP/2 connections on this loop, with the listener that accepted them.
-    private var http2Downstream: [ObjectIdentifier: (channel: any Channel, listener: ListenerRuntime)] = [:]
+    private var http2Downstream: [ObjectIdentifier: (connection: HTTP2Downstream, listener: ListenerRuntime)] = [:]
     private var random: SplitMix64
     /// Whether the proxy is draining (set on shutdown).
     private(set) var draining = false
@@ -108,18 +108,18 @@ final class LoopState: @unchecked Sendable {
 
     func register(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = handler }
 
-    func registerHTTP2(_ channel: any Channel, listener: ListenerRuntime) {
-        http2Downstream[ObjectIdentifier(channel)] = (channel, listener)
+    func registerHTTP2(_ connection: HTTP2Downstream, listener: ListenerRuntime) {
+        http2Downstream[ObjectIdentifier(connection)] = (connection, listener)
     }
 
-    func unregisterHTTP2(_ channel: any Channel) { http2Downstream[ObjectIdentifier(channel)] = nil }
+    func unregisterHTTP2(_ connection: HTTP2Downstream) { http2Downstream[ObjectIdentifier(connection)] = nil }
 
-    /// Asks HTTP/2 connections to finish: GOAWAY (no error) now, so the client opens new streams elsewhere,
-    /// and the connection closes after the listener's drain time, when in-flight streams have had their chance.
-    private func quiesceHTTP2(closingAfter drain: Duration, where shouldQuiesce: (ListenerRuntime) -> Bool) {
-        for (key, (channel, listener)) in http2Downstream where shouldQuiesce(listener) {
+    /// Asks HTTP/2 connections to finish: GOAWAY (no error) now, so the client opens new streams elsewhere;
+    /// each closes as soon as its in-flight streams have ended (an idle one at once), after `drain` at the latest.
+    private func quiesceHTTP2(closingWithin drain: Duration, where shouldQuiesce: (ListenerRuntime) -> Bool) {
+        for (key, (connection, listener)) in http2Downstream where shouldQuiesce(listener) {
             http2Downstream[key] = nil
-            HTTP2GoAway.send(channel, closingAfter: drain)
+            connection.goAway(closingWithin: drain)
         }
     }
     func unregister(_ handler: HTTPProxyHandler) { downstream[ObjectIdentifier(handler)] = nil }
@@ -135,7 +135,7 @@ final class LoopState: @unchecked Sendable {
         for handler in Array(downstream.values) { handler.configReplaced() }
         // An HTTP/2 connection's streams follow the new config request by request, unless its listener is gone
         // or speaks another transport now: then the connection is told to go away (Envoy drains it likewise).
-        quiesceHTTP2(closingAfter: drainTime) { listener in
+        quiesceHTTP2(closingWithin: drainTime) { listener in
             guard let latest = successorListener(listener.config.name) else { return true }
             return !latest.canServeConnections(of: listener)
         }
@@ -145,7 +145,7 @@ final class LoopState: @unchecked Sendable {
     func drain(drainTime: Duration) {
         draining = true
         for handler in Array(downstream.values) { handler.drain() }
-        quiesceHTTP2(closingAfter: drainTime) { _ in true }
+        quiesceHTTP2(closingWithin: drainTime) { _ in true }
         for stack in idle.values { for connection in stack { connection.close() } }
         idle.removeAll()
         for session in Array(http2Sessions.values) { session.retire() }

@@ -61,11 +61,11 @@ enum PipelineSetup {
         runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
         channel.closeFuture.whenComplete { _ in runtime.stats.downstreamCxActive.subtract(1, ordering: .relaxed) }
         let loop = runtime.loopState(for: channel.eventLoop)
-        loop.registerHTTP2(channel, listener: listener)
-        channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(channel) }
-        let info = ConnectionInfo.of(channel, listener: listener)
         let limits = runtime.config.limits
-        let idle = HTTP2IdleTimer(channel: channel, idleTimeout: limits.idleTimeout, drain: limits.drainTimeout)
+        let downstream = HTTP2Downstream(channel: channel, idleTimeout: limits.idleTimeout, drain: limits.drainTimeout)
+        loop.registerHTTP2(downstream, listener: listener)
+        channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(downstream) }
+        let info = ConnectionInfo.of(channel, listener: listener)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
@@ -77,8 +77,8 @@ enum PipelineSetup {
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: streams
         ) { stream in
-            idle.streamOpened()
-            stream.closeFuture.whenComplete { _ in idle.streamClosed() }
+            downstream.streamOpened()
+            stream.closeFuture.whenComplete { _ in downstream.streamClosed() }
             return stream.eventLoop.makeCompletedFuture {
                 let loop = runtime.loopState(for: stream.eventLoop)
                 let sync = stream.pipeline.syncOperations

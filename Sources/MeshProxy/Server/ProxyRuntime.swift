@@ -16,6 +16,8 @@ final class ProxyRuntime: Sendable {
     let rateLimiters: [LocalRateLimiter]
     /// Trace propagation and span export; `nil` when tracing is not configured.
     let tracer: Tracer?
+    /// This proxy's side of Istio's metadata exchange.
+    let peerHeaders: PeerMetadataHeaders
     /// The fetchers of `jwksUri` keys, by URI (shared with the previous runtime where unchanged).
     let jwksFetchers: [JWKSEndpoint: RemoteJWKS]
     /// The fetchers this runtime made (not carried over): started once the runtime is put in service.
@@ -47,16 +49,14 @@ final class ProxyRuntime: Sendable {
             }
             let alpn = cluster.http2 ? ["h2"] : ["http/1.1"]
             let tls = try cluster.tls.map { try TLSContexts.client($0, alpn: alpn) }
-            let meshed = cluster.tls == nil && !cluster.tlsFromDestinationRule && cluster.endpoints.contains(where: \.isMeshed)
+            let meshed = cluster.tls == nil && !cluster.tlsFromDestinationRule && cluster.hasMeshedEndpoints
             let auto = meshed ? try cluster.autoMTLS.map { try TLSContexts.client($0, alpn: alpn) } : nil
             clusters[name] = ClusterRuntime(config: cluster, endpoints: endpoints, tlsContext: tls, autoMTLSContext: auto)
         }
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
         let authorizer = InboundAuthorizer(security: config.security, stats: stats)
-        let jwtRules = try RequestAuthenticator.rules(
-            from: config.security.requestAuthentications, workload: config.security.workload,
-            rootNamespace: config.security.rootNamespace)
+        let jwtRules = config.security.jwtRules
         let (jwksFetchers, newFetchers) = try RemoteJWKS.fetchers(
             for: jwtRules, config: config.security.jwksFetch, previous: previous?.jwksFetchers ?? [:], group: group,
             stats: stats)
@@ -70,6 +70,9 @@ final class ProxyRuntime: Sendable {
         let rateLimiters = config.rateLimits.map { LocalRateLimiter(config: $0, now: now) }
         self.rateLimiters = rateLimiters
         let workload = config.security.workload
+        let ownMetadata = PeerMetadata(own: workload, node: config.node, trustDomain: config.trustDomain)
+        self.peerHeaders = PeerMetadataHeaders(
+            own: ownMetadata, role: config.role, address: config.listeners.first?.address.host ?? "0.0.0.0")
         let exporter = config.tracing.exports ? SpanExporter(config: config.tracing, eventLoop: group.next()) : nil
         exporter?.start()
         self.tracer = !config.tracing.enabled ? nil : Tracer(
@@ -122,7 +125,7 @@ final class ProxyRuntime: Sendable {
                 clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil,
                 authenticator: inbound ? authenticator : nil,
                 rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [],
-                metricLabels: .own(listener: listener, workload: config.security.workload, principal: ownPrincipal))
+                metricLabels: .own(listener: listener, metadata: ownMetadata, principal: ownPrincipal))
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {

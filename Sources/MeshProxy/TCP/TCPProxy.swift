@@ -60,7 +60,7 @@ enum TCPProxy {
         let principal = ConnectionInfo.of(channel, listener: listener).principal
         if labels.reporter == "destination" {
             labels.connectionSecurityPolicy = principal == nil ? "none" : "mutual_tls"
-            labels.sourcePrincipal = principal ?? "unknown"
+            labels.source.principal = principal ?? "unknown"
         }
         labels.setDestinationService(cluster.config.name.split(separator: "|").first.map(String.init) ?? cluster.config.name)
         let metrics = runtime.stats.istio

@@ -20,7 +20,7 @@ struct ConfigReloadTests {
     }
 
     /// A bootstrap with the given listeners (`name: upstream port`), each on an ephemeral port.
-    static func bootstrap(_ listeners: [(String, Int)]) throws -> ProxyConfig {
+    static func bootstrap(_ listeners: [(String, Int)], drainTimeout: String = "5s") throws -> ProxyConfig {
         let items = listeners.map { "  - {name: \($0.0), address: \"127.0.0.1:0\", protocol: http, upstream: \"127.0.0.1:\($0.1)\"}" }
         let yaml = """
             apiVersion: meshctl.dev/v1alpha1
@@ -28,6 +28,7 @@ struct ConfigReloadTests {
             metadata: {name: reload-test}
             spec:
               admin: "127.0.0.1:0"
+              limits: {drainTimeout: \(drainTimeout)}
               listeners:
             \(items.joined(separator: "\n"))
             """
@@ -132,6 +133,30 @@ struct ConfigReloadTests {
         try await server.reload(Self.bootstrap([("second", upstreams[1].port)]))
         let closed = try await poll(timeout: .seconds(10)) { channel.isActive ? nil : true }
         #expect(closed == true, "the HTTP/2 connection stayed open on a removed listener")
+    }
+
+    @Test(
+        "HTTP/2 connections of a removed listener close as soon as their streams end: an idle one at once, a busy one after its response, long before the drain time")
+    func http2ConnectionsCloseWhenTheirStreamsEnd() async throws {
+        let upstreams = try await Upstreams.start(["a", "b"])
+        let server = try ProxyServer(config: Self.bootstrap([("first", upstreams[0].port)], drainTimeout: "60s"))
+        try await server.start()
+        defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); await upstreams.stop() } }
+        let port = try #require(server.ports["first"])
+        let (idle, idleStreams) = try await HTTP2TestClient.connect(port: port, group: upstreams.group)
+        defer { idle.close(promise: nil) }
+        #expect(try await HTTP2TestClient.request(on: idleStreams, eventLoop: idle.eventLoop, port: port, path: "/").get().status == 200)
+        let (busy, busyStreams) = try await HTTP2TestClient.connect(port: port, group: upstreams.group)
+        defer { busy.close(promise: nil) }
+        let slow = try await HTTP2TestClient.request(on: busyStreams, eventLoop: busy.eventLoop, port: port, path: "/slow/1500")
+        try await Task.sleep(for: .milliseconds(300))  // the slow request is at the upstream
+
+        try await server.reload(Self.bootstrap([("second", upstreams[1].port)], drainTimeout: "60s"))
+        let idleClosed = try await poll(timeout: .seconds(10)) { idle.isActive ? nil : true }
+        #expect(idleClosed == true, "the idle HTTP/2 connection waited for the drain time")
+        #expect(try await slow.get().status == 200, "the in-flight stream must finish")
+        let busyClosed = try await poll(timeout: .seconds(10)) { busy.isActive ? nil : true }
+        #expect(busyClosed == true, "the HTTP/2 connection stayed open after its last stream ended")
     }
 
     @Test("meshctl proxy run reloads when its file changes, and keeps running on a broken edit", .timeLimit(.minutes(1)))

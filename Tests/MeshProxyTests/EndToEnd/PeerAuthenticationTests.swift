@@ -12,7 +12,10 @@ import Testing
 struct PeerAuthenticationTests {
     /// The backend's sidecar: identity `backend`, workload `default/backend`, one inbound listener (HTTP to the
     /// first upstream, or TCP to `tcpUpstream`), plus the given Istio resources.
-    static func inboundYAML(_ pki: SpiffePKI, resources: String, tcpUpstream: Int? = nil, targetPort: Int? = nil) -> String {
+    static func inboundYAML(
+        _ pki: SpiffePKI, resources: String, tcpUpstream: Int? = nil, targetPort: Int? = nil,
+        workload: String = "{namespace: default, labels: {app: backend}}"
+    ) -> String {
         let listener = tcpUpstream.map { "{name: main, address: 127.0.0.1:0, protocol: tcp, upstream: 127.0.0.1:\($0)\(targetPort.map { ", targetPort: \($0)" } ?? "")}" }
             ?? "{name: main, address: 127.0.0.1:0, protocol: http, upstream: 127.0.0.1:UPSTREAM_0}"
         return """
@@ -20,13 +23,45 @@ struct PeerAuthenticationTests {
             kind: ProxyBootstrap
             metadata: {name: backend-sidecar}
             spec:
-              workload: {namespace: default, labels: {app: backend}}
+              workload: \(workload)
               identity: {certificate: \(pki.file("backend.crt")), key: \(pki.file("backend.key")), ca: \(pki.file("ca.crt"))}
               listeners:
               - \(listener)
             ---
             \(resources)
             """
+    }
+
+    /// The frontend's sidecar: identity `frontend`, `workload` as given, an outbound listener `main` routing every
+    /// host to the `backend` ServiceEntry, whose one endpoint is `backendPort` with `labels` and `serviceAccount`.
+    static func outboundYAML(_ pki: SpiffePKI, workload: String, backendPort: Int, labels: String, serviceAccount: String) -> String {
+        """
+        apiVersion: meshctl.dev/v1alpha1
+        kind: ProxyBootstrap
+        metadata: {name: frontend-sidecar}
+        spec:
+          workload: \(workload)
+          identity: {certificate: \(pki.file("frontend.crt")), key: \(pki.file("frontend.key")), ca: \(pki.file("ca.crt"))}
+          listeners:
+          - {name: main, address: 127.0.0.1:0, protocol: http, direction: outbound}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: backend, namespace: default}
+        spec:
+          hosts: [backend.default.svc.cluster.local]
+          ports: [{number: 80, name: http, protocol: HTTP}]
+          resolution: STATIC
+          endpoints: [{address: 127.0.0.1, ports: {http: \(backendPort)}, labels: \(labels), serviceAccount: \(serviceAccount)}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: backend, namespace: default}
+        spec:
+          hosts: ["*"]
+          http: [{route: [{destination: {host: backend}}]}]
+
+        """
     }
 
     /// An ALLOW policy admitting only the `frontend` identity.
@@ -262,33 +297,11 @@ struct PeerAuthenticationTests {
         let destinationRule = variant == "disabled by DestinationRule"
             ? "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: backend, namespace: default}\nspec: {host: backend, trafficPolicy: {tls: {mode: DISABLE}}}\n"
             : ""
-        let outbound = try await ProxyHarness.start(yaml: """
-            apiVersion: meshctl.dev/v1alpha1
-            kind: ProxyBootstrap
-            metadata: {name: frontend-sidecar}
-            spec:
-              workload: {namespace: default, labels: {app: frontend}}
-              identity: {certificate: \(pki.file("frontend.crt")), key: \(pki.file("frontend.key")), ca: \(pki.file("ca.crt"))}
-              listeners:
-              - {name: main, address: 127.0.0.1:0, protocol: http, direction: outbound}
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: backend, namespace: default}
-            spec:
-              hosts: [backend.default.svc.cluster.local]
-              ports: [{number: 80, name: http, protocol: HTTP}]
-              resolution: STATIC
-              endpoints: [{address: 127.0.0.1, ports: {http: \(inbound.port)}, labels: \(labels), serviceAccount: \(variant == "another service account" ? "payments" : "backend")}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: backend, namespace: default}
-            spec:
-              hosts: ["*"]
-              http: [{route: [{destination: {host: backend}}]}]
-            \(destinationRule)
-            """, upstreams: upstreams.servers, shorthand: false, admin: false)
+        let outbound = try await ProxyHarness.start(
+            yaml: Self.outboundYAML(
+                pki, workload: "{namespace: default, labels: {app: frontend}}", backendPort: inbound.port, labels: labels,
+                serviceAccount: variant == "another service account" ? "payments" : "backend") + destinationRule,
+            upstreams: upstreams.servers, shorthand: false, admin: false)
         defer { Task { await outbound.stop(); await inbound.stop(); await upstreams.stop() } }
         let status = try await outbound.get("/").status
         if variant == "meshed" {

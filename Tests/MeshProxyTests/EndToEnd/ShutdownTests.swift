@@ -8,18 +8,17 @@ import Testing
 /// The real `meshctl proxy run` process: SIGTERM drains in-flight requests, refuses new connections, exits 0.
 @Suite("Graceful shutdown of meshctl proxy run", .serialized)
 struct ShutdownTests {
-    @Test(
-        "SIGTERM: the in-flight request completes (Connection: close), new connections are refused, exit code 0",
-        .timeLimit(.minutes(1)))
-    func sigterm() async throws {
+    /// Runs `body` with `meshctl proxy run` (the process and its port) in front of an upstream that holds the first
+    /// request until released. The proxy runs from a bootstrap rather than the shorthand, for a drain bound no
+    /// slow test machine reaches: in the full suite, blocking tests can hold this task up for seconds on two
+    /// cores, so nothing here is timed tightly; the upstream answers only when the test says so.
+    static func withProxy(
+        _ body: (_ proxy: ProxyProcess, _ port: Int, _ upstream: HeldUpstream, _ group: any EventLoopGroup) async throws -> Void
+    ) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ProxyProcess.meshctl), "no meshctl next to the tests")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await HeldUpstream.start(group: group)
         defer { Task { await upstream.close(); try? await group.shutdownGracefully() } }
-
-        // A bootstrap rather than the shorthand, for a drain bound no slow test machine reaches: in the full
-        // suite, blocking tests can hold this task up for seconds on two cores, so nothing here is timed
-        // tightly; the upstream answers only when the test says so.
         let directory = try TestTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("proxy.yaml")
@@ -32,43 +31,80 @@ struct ShutdownTests {
               listeners:
               - {name: main, address: "127.0.0.1:0", protocol: http, upstream: "127.0.0.1:\(upstream.port)"}
             """.write(to: file, atomically: true, encoding: .utf8)
-
         let proxy = try ProxyProcess(file: file)
-        let process = proxy.process
         defer { proxy.stop() }
-
         // "meshctl proxy: listening (main=PORT), 1 thread(s)" once it accepts.
         let port = try #require(try await proxy.mainPort(), "the proxy did not report its port: \(proxy.output)")
+        try await body(proxy, port, upstream, group)
+    }
 
-        // A request the upstream holds: in flight when the signal arrives.
-        async let slow = TestClient.get(port: port, "/slow", group: group)
-        let arrived = try await poll(timeout: .seconds(20)) { upstream.holding ? true : nil }
-        try #require(arrived == true, "the request never reached the upstream")
-        #expect(kill(process.processIdentifier, SIGTERM) == 0)
+    @Test(
+        "SIGTERM: the in-flight request completes (Connection: close), new connections are refused, exit code 0",
+        .timeLimit(.minutes(1)))
+    func sigterm() async throws {
+        try await Self.withProxy { proxy, port, upstream, group in
+            let process = proxy.process
+            // A request the upstream holds: in flight when the signal arrives.
+            async let slow = TestClient.get(port: port, "/slow", group: group)
+            let arrived = try await poll(timeout: .seconds(20)) { upstream.holding ? true : nil }
+            try #require(arrived == true, "the request never reached the upstream")
+            #expect(kill(process.processIdentifier, SIGTERM) == 0)
 
-        // New connections are refused while the process drains.
-        let refused = try await poll(timeout: .seconds(20)) { () async -> Bool? in
-            do {
-                let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
-                try? await channel.close().get()
-                return nil
-            } catch {
-                return true
+            // New connections are refused while the process drains.
+            let refused = try await poll(timeout: .seconds(20)) { () async -> Bool? in
+                do {
+                    let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
+                    try? await channel.close().get()
+                    return nil
+                } catch {
+                    return true
+                }
             }
+            #expect(refused == true, "the listener still accepted connections after SIGTERM")
+            #expect(process.isRunning, "the proxy exited with a request in flight")
+
+            upstream.release()
+            let response = try await slow
+            #expect(response.status == 200)
+            #expect(response.body == "ok")
+            #expect(response.headers.first(name: "connection")?.lowercased() == "close")
+
+            let exited = try await poll(timeout: .seconds(20)) { process.isRunning ? nil : true }
+            try #require(exited == true, "the proxy did not exit within 20 s of its last request")
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0, "\(proxy.output)")
         }
-        #expect(refused == true, "the listener still accepted connections after SIGTERM")
-        #expect(process.isRunning, "the proxy exited with a request in flight")
+    }
 
-        upstream.release()
-        let response = try await slow
-        #expect(response.status == 200)
-        #expect(response.body == "ok")
-        #expect(response.headers.first(name: "connection")?.lowercased() == "close")
+    @Test(
+        "SIGTERM with HTTP/2: an idle connection closes at once; the in-flight stream completes, then the process exits, long before the drain timeout",
+        .timeLimit(.minutes(1)))
+    func sigtermHTTP2() async throws {
+        try await Self.withProxy { proxy, port, upstream, group in
+            let process = proxy.process
+            let (idle, _) = try await HTTP2TestClient.connect(port: port, group: group)
+            defer { idle.close(promise: nil) }
+            let (busy, streams) = try await HTTP2TestClient.connect(port: port, group: group)
+            defer { busy.close(promise: nil) }
+            let slow = try await HTTP2TestClient.request(on: streams, eventLoop: busy.eventLoop, port: port, path: "/slow")
+            let arrived = try await poll(timeout: .seconds(20)) { upstream.holding ? true : nil }
+            try #require(arrived == true, "the request never reached the upstream")
+            #expect(kill(process.processIdentifier, SIGTERM) == 0)
 
-        let exited = try await poll(timeout: .seconds(20)) { process.isRunning ? nil : true }
-        try #require(exited == true, "the proxy did not exit within 20 s of its last request")
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0, "\(proxy.output)")
+            // The drain timeout is 60 s: the idle connection closes now, while the other's stream is still held.
+            let idleClosed = try await poll(timeout: .seconds(20)) { idle.isActive ? nil : true }
+            #expect(idleClosed == true, "the idle HTTP/2 connection stayed open while the proxy drained")
+            #expect(process.isRunning, "the proxy exited with a stream in flight")
+            #expect(busy.isActive, "the connection with a stream in flight closed early")
+
+            upstream.release()
+            let response = try await slow.get()
+            #expect(response.status == 200)
+            #expect(response.body == "ok")
+            let exited = try await poll(timeout: .seconds(20)) { process.isRunning ? nil : true }
+            try #require(exited == true, "the proxy did not exit within 20 s of its last stream")
+            #expect(process.terminationStatus == 0, "\(proxy.output)")
+        }
     }
 }
 

@@ -5,12 +5,16 @@ import Testing
 /// Istio's standard metric names, labels and histogram layout on /stats/prometheus.
 @Suite("Istio metrics")
 struct IstioMetricsTests {
+    static func own(_ workload: Workload) -> PeerMetadata {
+        PeerMetadata(own: workload, node: NodeMetadata(), trustDomain: "cluster.local")
+    }
+
     @Test("requests: one series per label set, Istio's label names in order, cumulative histogram buckets")
     func requestSeries() {
         let metrics = IstioMetrics()
         let listener = ListenerConfig(name: "inbound", address: HostPort(host: "127.0.0.1", port: 15006), protocol: .http)
         var labels = IstioMetrics.Labels.own(
-            listener: listener, workload: Workload(namespace: "assets", labels: ["app": "asset-api", "version": "v2"]),
+            listener: listener, metadata: Self.own(Workload(namespace: "assets", labels: ["app": "asset-api", "version": "v2"])),
             principal: "spiffe://cluster.local/ns/assets/sa/asset-api")
         labels.setDestinationService("asset-api.assets.svc.cluster.local:8080")
         labels.responseCode = "200"
@@ -21,7 +25,7 @@ struct IstioMetricsTests {
         metrics.series(for: labels).record(durationMicros: 1000, requestBytes: 0, responseBytes: 91)
         let text = metrics.prometheus()
         let ok = text.first { $0.hasPrefix("istio_requests_total{") && $0.contains("response_code=\"200\"") }
-        #expect(ok == "istio_requests_total{reporter=\"destination\",source_workload=\"unknown\",source_workload_namespace=\"unknown\",source_principal=\"unknown\",source_app=\"unknown\",source_version=\"unknown\",destination_workload=\"asset-api\",destination_workload_namespace=\"assets\",destination_principal=\"spiffe://cluster.local/ns/assets/sa/asset-api\",destination_app=\"asset-api\",destination_version=\"v2\",destination_service=\"asset-api.assets.svc.cluster.local\",destination_service_name=\"asset-api\",destination_service_namespace=\"assets\",request_protocol=\"http\",response_code=\"200\",grpc_response_status=\"\",response_flags=\"-\",connection_security_policy=\"unknown\"} 2")
+        #expect(ok == "istio_requests_total{reporter=\"destination\",source_workload=\"unknown\",source_workload_namespace=\"unknown\",source_principal=\"unknown\",source_app=\"unknown\",source_version=\"unknown\",source_canonical_service=\"unknown\",source_canonical_revision=\"latest\",source_cluster=\"unknown\",destination_workload=\"asset-api\",destination_workload_namespace=\"assets\",destination_principal=\"spiffe://cluster.local/ns/assets/sa/asset-api\",destination_app=\"asset-api\",destination_version=\"v2\",destination_service=\"asset-api.assets.svc.cluster.local\",destination_service_name=\"asset-api\",destination_service_namespace=\"assets\",destination_canonical_service=\"asset-api\",destination_canonical_revision=\"v2\",destination_cluster=\"Kubernetes\",request_protocol=\"http\",response_code=\"200\",grpc_response_status=\"\",response_flags=\"-\",connection_security_policy=\"unknown\"} 2")
         #expect(text.contains { $0.hasPrefix("istio_requests_total{") && $0.contains("response_flags=\"UF\"") && $0.hasSuffix("} 1") })
         let buckets = text.filter { $0.hasPrefix("istio_request_duration_milliseconds_bucket{") && $0.contains("response_code=\"200\"") }
         #expect(buckets.first { $0.contains("le=\"5\"") }?.hasSuffix(" 1") == true)
@@ -38,9 +42,9 @@ struct IstioMetricsTests {
     func sourceReporterAndTCP() {
         let outbound = ListenerConfig(
             name: "outbound", address: HostPort(host: "127.0.0.1", port: 15001), protocol: .tcp, direction: .outbound)
-        var labels = IstioMetrics.Labels.own(listener: outbound, workload: Workload(namespace: "assets", name: "asset-api"), principal: nil)
+        var labels = IstioMetrics.Labels.own(listener: outbound, metadata: Self.own(Workload(namespace: "assets", name: "asset-api")), principal: nil)
         #expect(labels.reporter == "source")
-        #expect(labels.sourceWorkload == "asset-api")
+        #expect(labels.source.workload == "asset-api")
         labels.setDestinationService("cassandra.db.svc.cluster.local")
         let metrics = IstioMetrics()
         metrics.recordTCP(labels, opened: 1)

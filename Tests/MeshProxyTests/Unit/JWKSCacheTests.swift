@@ -25,7 +25,7 @@ struct JWKSCacheTests {
     func firstFetch() {
         var cache = JWKSCache(policy: Self.policy())
         #expect(cache.keys(at: 0) == nil)
-        #expect(cache.succeeded(Self.keys, now: 10 * Self.second) == 600 * Self.second)
+        #expect(cache.succeeded(Self.keys, now: 10 * Self.second, random: 0) == 600 * Self.second)
         #expect(cache.keys(at: 11 * Self.second)?.count == Self.keys.count)
     }
 
@@ -34,7 +34,7 @@ struct JWKSCacheTests {
         var cache = JWKSCache(policy: Self.policy(base: 1, max: 10))
         let delays = (0..<6).map { _ in cache.failed(now: 0) / Self.second }
         #expect(delays == [1, 2, 4, 8, 10, 10])
-        _ = cache.succeeded(Self.keys, now: 0)
+        _ = cache.succeeded(Self.keys, now: 0, random: 0)
         #expect(cache.failed(now: Self.second) == Self.second)
     }
 
@@ -47,14 +47,14 @@ struct JWKSCacheTests {
     @Test("failed refreshes keep the last good keys until they are older than maxStaleness, then drop them")
     func staleKeysDropped() {
         var cache = JWKSCache(policy: Self.policy(refresh: 600, stale: 3600))
-        _ = cache.succeeded(Self.keys, now: 0)
+        _ = cache.succeeded(Self.keys, now: 0, random: 0)
         _ = cache.failed(now: 600 * Self.second)
         #expect(cache.keys(at: 601 * Self.second) != nil, "a failed refresh keeps the old keys")
         #expect(cache.keys(at: 3600 * Self.second) != nil)
         #expect(cache.keys(at: 3601 * Self.second) == nil, "stale keys are not used even before the next failure")
         _ = cache.failed(now: 3602 * Self.second)
         #expect(cache.keys == nil, "a failure after the bound drops them")
-        _ = cache.succeeded(Self.keys, now: 3700 * Self.second)
+        _ = cache.succeeded(Self.keys, now: 3700 * Self.second, random: 0)
         #expect(cache.keys(at: 3701 * Self.second) != nil)
     }
 
@@ -97,6 +97,18 @@ struct JWKSCacheTests {
         let remote = try Self.rules("jwksUri: 'https://idp.example/jwks', timeout: 2s")
         #expect(remote[0].jwksURI == JWKSEndpoint("https://idp.example/jwks"))
         #expect(remote[0].fetchTimeout == .seconds(2))
+    }
+
+    @Test("refreshes are spread over the last tenth of the refresh interval by the random source, never past it")
+    func refreshJitter() {
+        var cache = JWKSCache(policy: Self.policy(refresh: 600))
+        #expect(cache.succeeded(Self.keys, now: 0, random: 0) == 600 * Self.second)
+        #expect(cache.succeeded(Self.keys, now: 0, random: UInt64(15 * Self.second)) == 585 * Self.second)
+        #expect(cache.succeeded(Self.keys, now: 0, random: UInt64(60 * Self.second)) == 540 * Self.second)
+        var generator = SplitMix64(seed: 1)
+        let delays = (0..<200).map { _ in cache.succeeded(Self.keys, now: 0, random: generator.next()) }
+        #expect(delays.allSatisfy { (540 * Self.second...600 * Self.second).contains($0) })
+        #expect(Set(delays).count > 100, "proxies would refresh in lockstep")
     }
 
     @Test("a token for a jwksUri rule whose keys are not fetched yet gets Envoy's 'Jwks remote fetch is failed'")

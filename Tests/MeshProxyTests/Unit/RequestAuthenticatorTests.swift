@@ -1,5 +1,6 @@
 import MeshCore
 import MeshPolicy
+import NIOEmbedded
 import NIOHTTP1
 import Testing
 @testable import MeshProxy
@@ -190,5 +191,30 @@ struct RequestAuthenticatorTests {
             ],
             workload: Workload(namespace: "assets", labels: ["app": "api"]), rootNamespace: "istio-system")
         #expect(rules.map(\.issuer) == ["iss-assets-all", "iss-istio-system-all", "iss-assets-api"])
+    }
+
+    @Test("loading the config parses the workload's JWT rules (inline JWKS) once; the running proxy uses those rules")
+    func parsedOnceAtLoad() throws {
+        let yaml = """
+            apiVersion: meshctl.dev/v1alpha1
+            kind: ProxyBootstrap
+            metadata: {name: api-sidecar}
+            spec:
+              workload: {namespace: assets}
+              listeners: [{name: main, address: 127.0.0.1:0, protocol: http, upstream: 127.0.0.1:9}]
+            ---
+            apiVersion: security.istio.io/v1
+            kind: RequestAuthentication
+            metadata: {name: jwt, namespace: assets}
+            spec:
+              jwtRules: [{issuer: "\(JWTFixture.issuer)", jwks: '\(Self.fixture.jwks)'}]
+            """
+        var config = try ConfigLoader.load(documents: YAML.parseDocuments(yaml))
+        #expect(config.security.jwtRules.map(\.issuer) == [JWTFixture.issuer])
+        #expect(config.security.jwtRules.first?.keys.isEmpty == false)
+        // Were the runtime to parse the resources again, it would find none now.
+        config.security.requestAuthentications = []
+        let runtime = try ProxyRuntime(config: config, group: EmbeddedEventLoop())
+        #expect(runtime.listener(named: "main")?.authenticator?.rules.map(\.issuer) == [JWTFixture.issuer])
     }
 }

@@ -1,5 +1,5 @@
 /// The keys fetched from one `jwksUri` and the decisions around them, without I/O: when to fetch next
-/// (after the refresh interval on success, with exponential backoff on failure), and whether the keys are
+/// (within the last tenth of the refresh interval on success, with exponential backoff on failure), and whether the keys are
 /// still usable (a failed refresh keeps the last good keys until they are older than `maxStaleness`).
 /// Times are uptime nanoseconds.
 struct JWKSCache: Sendable {
@@ -12,12 +12,15 @@ struct JWKSCache: Sendable {
 
     init(policy: JWKSFetchConfig) { self.policy = policy }
 
-    /// A fetch brought `keys`: they replace the old ones. Returns the delay until the next fetch.
-    mutating func succeeded(_ keys: [JSONWebKey], now: Int64) -> Int64 {
+    /// A fetch brought `keys`: they replace the old ones. Returns the delay until the next fetch: the refresh
+    /// interval less a jitter of up to a tenth of it, picked by `random`, so proxies that started together
+    /// don't refresh in lockstep (and keys are never kept past the interval without a refresh).
+    mutating func succeeded(_ keys: [JSONWebKey], now: Int64, random: UInt64) -> Int64 {
         self.keys = keys
         fetchedAt = now
         failures = 0
-        return policy.refreshInterval.nanoseconds
+        let interval = policy.refreshInterval.nanoseconds
+        return interval - Int64(random % UInt64(interval / 10 + 1))
     }
 
     /// A fetch failed (network, TLS, status, size or a bad document): the old keys stay while they are fresh

@@ -18,11 +18,14 @@ final class RemoteJWKS: Sendable {
     private let stats: ProxyStats
     private let scheduled = Mutex<Scheduled<Void>?>(nil)
     private let stopped = Atomic<Bool>(false)
+    /// Picks each refresh's jitter (injected so tests are deterministic).
+    private let random: @Sendable () -> UInt64
 
     init(
         endpoint: JWKSEndpoint, fetchTimeout: Duration, config: JWKSFetchConfig, tls: NIOSSLContext?,
-        eventLoop: any EventLoop, stats: ProxyStats
+        eventLoop: any EventLoop, stats: ProxyStats, random: @escaping @Sendable () -> UInt64 = { .random(in: .min ... .max) }
     ) {
+        self.random = random
         self.endpoint = endpoint
         self.fetchTimeout = fetchTimeout
         self.config = config
@@ -70,7 +73,7 @@ final class RemoteJWKS: Sendable {
         let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
         let (delay, firstFailure) = cache.withLock { cache -> (Int64, Bool) in
             switch result {
-            case .success(let keys): return (cache.succeeded(keys, now: now), false)
+            case .success(let keys): return (cache.succeeded(keys, now: now, random: random()), false)
             case .failure: return (cache.failed(now: now), cache.failures == 1)
             }
         }
