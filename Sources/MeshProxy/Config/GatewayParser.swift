@@ -37,7 +37,7 @@ enum GatewayParser {
                 } else {
                     let address = HostPort(host: config.gateway.bindHost, port: config.gateway.portMap[parsed.number] ?? parsed.number)
                     var listener = ListenerConfig(
-                        name: "gateway-\(parsed.number)", address: address, protocol: parsed.kind == .tcp ? .tcp : .http,
+                        name: "gateway-\(parsed.number)", address: address, protocol: parsed.kind == .http ? .http : .tcp,
                         tls: parsed.tls, targetPort: parsed.number)
                     listener.gateway = GatewayBinding(gateways: [gatewayName], hosts: parsed.hosts)
                     byPort[parsed.number] = (listener, gatewayName, parsed.kind)
@@ -46,9 +46,20 @@ enum GatewayParser {
             }
         }
         for number in order {
-            guard var listener = byPort[number]?.listener else { continue }
-            if listener.protocol == .tcp {
-                let binding = listener.gateway!
+            guard let served = byPort[number] else { continue }
+            var listener = served.listener
+            let binding = listener.gateway!
+            switch served.kind {
+            case .http: break
+            case .passthrough:
+                let table = SNIRouteTable(routes: config.tlsRoutes, port: number, binding: binding)
+                guard !table.entries.isEmpty else {
+                    throw ProxyError(
+                        .invalidConfig,
+                        "Gateway \(binding.gateways.sorted().joined(separator: ", ")): the TLS PASSTHROUGH server on port \(number) has no VirtualService tls route bound to its hosts")
+                }
+                listener.sniRoutes = table
+            case .tcp:
                 guard let route = config.tcpRoutes.first(where: { route in
                     !route.gateways.isDisjoint(with: binding.gateways) && (route.ports.isEmpty || route.ports.contains(number))
                 }) else {
@@ -62,10 +73,12 @@ enum GatewayParser {
         }
     }
 
-    /// What a server carries: HTTP (plain or HTTPS) or TCP (plain or TLS-terminated).
+    /// What a server carries: HTTP (plain or HTTPS), TCP (plain or TLS-terminated), or TLS routed by SNI
+    /// without terminating it (PASSTHROUGH).
     enum ServerKind: Equatable {
         case http
         case tcp
+        case passthrough
     }
 
     private struct Server {
@@ -86,6 +99,13 @@ enum GatewayParser {
         let tlsReader = try server.child("tls")
         let httpsRedirect = try tlsReader?.bool("httpsRedirect") ?? false
         let hosts = hostTexts.map { ServerHost(parsing: $0, gatewayNamespace: gatewayNamespace, httpsRedirect: httpsRedirect) }
+        if try tlsReader?.string("mode")?.uppercased() == "PASSTHROUGH" {
+            // Istio's own SNI passthrough task declares such servers HTTPS; both mean TLS that is not terminated.
+            guard protocolName == "TLS" || protocolName == "HTTPS" else {
+                throw port.fail("protocol", "tls.mode PASSTHROUGH needs protocol TLS, got \(protocolName)")
+            }
+            return Server(number: number, kind: .passthrough, tls: nil, hosts: hosts)
+        }
         switch protocolName {
         case "HTTP", "HTTP2", "GRPC", "GRPC-WEB":
             return Server(number: number, kind: .http, tls: nil, hosts: hosts)
@@ -138,8 +158,8 @@ enum GatewayParser {
                 throw tls.fail("mode", "ISTIO_MUTUAL needs the workload identity (ProxyBootstrap spec.identity)")
             }
             return ServerTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: ca, allowedClientSANs: sans)
-        case "PASSTHROUGH", "AUTO_PASSTHROUGH":
-            throw tls.fail("mode", "\(mode) (routing TLS by SNI without terminating it) is not supported yet")
+        case "AUTO_PASSTHROUGH":
+            throw tls.fail("mode", "AUTO_PASSTHROUGH (multi-cluster SNI routing) is not supported; use PASSTHROUGH with VirtualService tls routes")
         default:
             throw tls.fail("mode", "expected SIMPLE, MUTUAL, ISTIO_MUTUAL, PASSTHROUGH or AUTO_PASSTHROUGH")
         }

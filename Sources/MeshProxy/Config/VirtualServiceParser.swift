@@ -1,7 +1,8 @@
 import MeshCore
+import MeshPolicy
 
 /// Istio `VirtualService` HTTP routes: matches, weighted destinations, redirect, direct response, rewrite,
-/// timeout, retries, fault injection and header manipulation; the gateways it binds to; TCP routes.
+/// timeout, retries, fault injection and header manipulation; the gateways it binds to; TCP and TLS routes.
 enum VirtualServiceParser {
     static func apply(_ spec: FieldReader, namespace: String, to config: inout ProxyConfig) throws(ProxyError) {
         let hosts = try spec.strings("hosts").map { $0.lowercased() }
@@ -16,6 +17,31 @@ enum VirtualServiceParser {
         for route in try spec.children("tcp") {
             config.tcpRoutes.append(try tcpRoute(route, namespace: namespace, gateways: gateways, config: config))
         }
+        for route in try spec.children("tls") {
+            let destinations = try weightedDestinations(route, namespace: namespace, config: config)
+            config.tlsRoutes += try tlsMatches(route, hosts: hosts).map { match in
+                SNIRoute(
+                    name: spec.resource, namespace: namespace, gateways: gateways, port: match.port, sniHosts: match.sniHosts,
+                    destinations: destinations)
+            }
+        }
+    }
+
+    /// The matches of one `tls` route: each needs `sniHosts`, within the VirtualService's `hosts`.
+    private static func tlsMatches(_ route: FieldReader, hosts: [String]) throws(ProxyError) -> [(port: Int?, sniHosts: [String])] {
+        let matches = try route.children("match")
+        guard !matches.isEmpty else { throw route.fail("match", "a tls route needs at least one match with sniHosts") }
+        var result: [(port: Int?, sniHosts: [String])] = []
+        for match in matches {
+            let sniHosts = try match.strings("sniHosts").map { $0.lowercased() }
+            guard !sniHosts.isEmpty else { throw match.fail("sniHosts", "required: the server names this route matches") }
+            for (index, sniHost) in sniHosts.enumerated()
+            where !hosts.contains(where: { HostIntersection.intersect($0, sniHost) == sniHost }) {
+                throw match.fail("sniHosts[\(index)]", "\(sniHost) is not within the VirtualService's hosts")
+            }
+            result.append((try match.int("port"), sniHosts))
+        }
+        return result
     }
 
     /// `gateways` as `namespace/name` (a bare name is in the VirtualService's namespace); `mesh` when empty.
@@ -52,6 +78,26 @@ enum VirtualServiceParser {
         return name
     }
 
+    /// The `route` list of an `http` or `tls` route: destinations and their weights.
+    private static func weightedDestinations(
+        _ route: FieldReader, namespace: String, config: ProxyConfig
+    ) throws(ProxyError) -> [HTTPRouteRule.WeightedCluster] {
+        let routes = try route.children("route")
+        guard !routes.isEmpty else { throw route.fail("route", "at least one destination is required") }
+        var destinations: [HTTPRouteRule.WeightedCluster] = []
+        for destination in routes {
+            guard let target = try destination.child("destination") else { throw destination.fail("destination", "required") }
+            let name = try clusterName(target, namespace: namespace, config: config)
+            let weight = try destination.int("weight") ?? (routes.count == 1 ? 100 : 0)
+            guard weight >= 0 else { throw destination.fail("weight", "must not be negative") }
+            destinations.append(.init(cluster: name, weight: weight))
+        }
+        if destinations.count > 1, destinations.allSatisfy({ $0.weight == 0 }) {
+            throw route.fail("route", "weights must not all be 0")
+        }
+        return destinations
+    }
+
     static func rule(_ route: FieldReader, namespace: String, config: ProxyConfig) throws(ProxyError) -> HTTPRouteRule {
         var matches: [RequestMatch] = []
         for match in try route.children("match") { matches.append(try requestMatch(match)) }
@@ -69,20 +115,8 @@ enum VirtualServiceParser {
             let body = try direct.child("body").map { body throws(ProxyError) in try body.string("string") ?? "" } ?? ""
             action = .directResponse(status: status, body: body)
         } else {
-            var destinations: [HTTPRouteRule.WeightedCluster] = []
-            let routes = try route.children("route")
-            guard !routes.isEmpty else { throw route.fail("route", "a route needs route, redirect or directResponse") }
-            for destination in routes {
-                guard let target = try destination.child("destination") else { throw destination.fail("destination", "required") }
-                let name = try clusterName(target, namespace: namespace, config: config)
-                let weight = try destination.int("weight") ?? (routes.count == 1 ? 100 : 0)
-                guard weight >= 0 else { throw destination.fail("weight", "must not be negative") }
-                destinations.append(.init(cluster: name, weight: weight))
-            }
-            if destinations.count > 1, destinations.allSatisfy({ $0.weight == 0 }) {
-                throw route.fail("route", "weights must not all be 0")
-            }
-            action = .route(destinations)
+            guard route.has("route") else { throw route.fail("route", "a route needs route, redirect or directResponse") }
+            action = .route(try weightedDestinations(route, namespace: namespace, config: config))
         }
         var rule = HTTPRouteRule(name: try route.string("name") ?? "", matches: matches, action: action)
         if let rewrite = try route.child("rewrite") {
