@@ -95,7 +95,11 @@ struct GatewayPassthroughTests {
         #expect(api.requests == 1)
         #expect(local.requests == 1)
 
-        let stats = try await TestClient.get(port: try #require(server.ports["admin"]), "/stats", group: group).body
+        let admin = try #require(server.ports["admin"])
+        let dump = try await TestClient.get(port: admin, "/config_dump", group: group).body
+        #expect(dump.contains("\"sniRoutes\""), "\(dump)")
+        #expect(dump.contains("local.shop.svc.cluster.local (100)"))
+        let stats = try await TestClient.get(port: admin, "/stats", group: group).body
         for line in [
             "tls_inspector.sni_found: 3", "tls_inspector.sni_not_found: 1", "tls_inspector.tls_not_found: 1",
             "no_filter_chain_match: 1",
