@@ -1,4 +1,5 @@
 import MeshCore
+import MeshPolicy
 
 /// Builds a `ProxyConfig` from YAML documents — a `ProxyBootstrap` of our own plus Istio `ServiceEntry`,
 /// `DestinationRule` and `VirtualService` resources — and/or the shorthand flags. Pure: file reading is the
@@ -7,10 +8,10 @@ public enum ConfigLoader {
     /// Builds the config; throws `ProxyError` (exit 65) naming the resource and field of the first problem.
     public static func load(documents: [Value], shorthand: ProxyShorthand? = nil) throws(ProxyError) -> ProxyConfig {
         var config = ProxyConfig()
-        var serviceEntries: [(String, FieldReader)] = []
+        var serviceEntries: [IstioResource<ServiceEntrySpec>] = []
         var destinationRules: [(String, FieldReader)] = []
         var virtualServices: [(String, FieldReader)] = []
-        var gateways: [GatewayParser.Document] = []
+        var gateways: [IstioResource<GatewaySpec>] = []
         var envoyFilters: [FieldReader] = []
         var telemetries: [(String, FieldReader)] = []
         var sawBootstrap = false
@@ -28,12 +29,12 @@ public enum ConfigLoader {
                 guard !sawBootstrap else { throw ProxyError(.invalidConfig, "\(label): only one ProxyBootstrap is allowed") }
                 sawBootstrap = true
                 identity = try BootstrapParser.apply(spec, to: &config)
-            case "ServiceEntry": serviceEntries.append((namespace ?? "default", spec))
+            case "ServiceEntry": serviceEntries.append(try IstioResource(.serviceEntry, document, label: label))
             case "DestinationRule": destinationRules.append((namespace ?? "default", spec))
             case "VirtualService": virtualServices.append((namespace ?? "default", spec))
             case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
-            case "Gateway": gateways.append(.init(namespace: namespace ?? "default", name: name, spec: spec))
+            case "Gateway": gateways.append(try IstioResource(.gateway, document, label: label))
             case "EnvoyFilter": envoyFilters.append(spec)
             case "Telemetry": telemetries.append((namespace ?? "default", spec))
             case "Sidecar":
@@ -48,9 +49,8 @@ public enum ConfigLoader {
             throw ProxyError(.invalidConfig, "no listener: give a ProxyBootstrap document or --listen and --upstream")
         }
         let autoIdentity = config.autoMTLS ? identity : nil
-        for (namespace, spec) in serviceEntries {
-            try ServiceEntryParser.apply(
-                spec, namespace: namespace, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
+        for entry in serviceEntries {
+            try ServiceEntryParser.apply(entry, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
         }
         for (namespace, spec) in destinationRules {
             try DestinationRuleParser.apply(spec, namespace: namespace, identity: identity, to: &config)
