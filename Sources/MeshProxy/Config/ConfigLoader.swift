@@ -10,7 +10,7 @@ public enum ConfigLoader {
         var config = ProxyConfig()
         var serviceEntries: [IstioResource<ServiceEntrySpec>] = []
         var destinationRules: [(String, FieldReader)] = []
-        var virtualServices: [(String, FieldReader)] = []
+        var virtualServices: [IstioResource<VirtualServiceSpec>] = []
         var gateways: [IstioResource<GatewaySpec>] = []
         var envoyFilters: [FieldReader] = []
         var telemetries: [(String, FieldReader)] = []
@@ -31,7 +31,7 @@ public enum ConfigLoader {
                 identity = try BootstrapParser.apply(spec, to: &config)
             case "ServiceEntry": serviceEntries.append(try IstioResource(.serviceEntry, document, label: label))
             case "DestinationRule": destinationRules.append((namespace ?? "default", spec))
-            case "VirtualService": virtualServices.append((namespace ?? "default", spec))
+            case "VirtualService": virtualServices.append(try IstioResource(.virtualService, document, label: label))
             case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
             case "Gateway": gateways.append(try IstioResource(.gateway, document, label: label))
@@ -55,8 +55,8 @@ public enum ConfigLoader {
         for (namespace, spec) in destinationRules {
             try DestinationRuleParser.apply(spec, namespace: namespace, identity: identity, to: &config)
         }
-        for (namespace, spec) in virtualServices {
-            try VirtualServiceParser.apply(spec, namespace: namespace, to: &config)
+        for service in virtualServices {
+            try VirtualServiceParser.apply(service, to: &config)
         }
         if config.role == "gateway" { try GatewayParser.apply(gateways, to: &config) }
         let workload = (namespace: config.security.workload.namespace, labels: config.security.workload.labels)
