@@ -9,7 +9,7 @@ public enum ConfigLoader {
     public static func load(documents: [Value], shorthand: ProxyShorthand? = nil) throws(ProxyError) -> ProxyConfig {
         var config = ProxyConfig()
         var serviceEntries: [IstioResource<ServiceEntrySpec>] = []
-        var destinationRules: [(String, FieldReader)] = []
+        var destinationRules: [IstioResource<DestinationRuleSpec>] = []
         var virtualServices: [IstioResource<VirtualServiceSpec>] = []
         var gateways: [IstioResource<GatewaySpec>] = []
         var envoyFilters: [FieldReader] = []
@@ -30,7 +30,7 @@ public enum ConfigLoader {
                 sawBootstrap = true
                 identity = try BootstrapParser.apply(spec, to: &config)
             case "ServiceEntry": serviceEntries.append(try IstioResource(.serviceEntry, document, label: label))
-            case "DestinationRule": destinationRules.append((namespace ?? "default", spec))
+            case "DestinationRule": destinationRules.append(try IstioResource(.destinationRule, document, label: label))
             case "VirtualService": virtualServices.append(try IstioResource(.virtualService, document, label: label))
             case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
@@ -52,8 +52,8 @@ public enum ConfigLoader {
         for entry in serviceEntries {
             try ServiceEntryParser.apply(entry, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
         }
-        for (namespace, spec) in destinationRules {
-            try DestinationRuleParser.apply(spec, namespace: namespace, identity: identity, to: &config)
+        for rule in destinationRules {
+            try DestinationRuleParser.apply(rule, identity: identity, to: &config)
         }
         for service in virtualServices {
             try VirtualServiceParser.apply(service, to: &config)
