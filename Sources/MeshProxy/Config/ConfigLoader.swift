@@ -1,9 +1,10 @@
 import MeshCore
 import MeshPolicy
 
-/// Builds a `ProxyConfig` from YAML documents — a `ProxyBootstrap` of our own plus Istio `ServiceEntry`,
-/// `DestinationRule` and `VirtualService` resources — and/or the shorthand flags. Pure: file reading is the
-/// caller's job. This is the part to switch to MeshPolicy's typed models once they land.
+/// Builds a `ProxyConfig` from YAML documents — a `ProxyBootstrap` of our own plus Istio resources — and/or the
+/// shorthand flags. Pure: file reading is the caller's job. `ServiceEntry`, `DestinationRule`, `VirtualService`
+/// and `Gateway` are decoded once into MeshPolicy's typed specs (`IstioResource`); kinds MeshPolicy does not
+/// model (`ProxyBootstrap`, `EnvoyFilter`, `Telemetry`) are read field by field (`FieldReader`).
 public enum ConfigLoader {
     /// Builds the config; throws `ProxyError` (exit 65) naming the resource and field of the first problem.
     public static func load(documents: [Value], shorthand: ProxyShorthand? = nil) throws(ProxyError) -> ProxyConfig {
@@ -23,20 +24,22 @@ public enum ConfigLoader {
             let name = document["metadata"]?["name"]?.stringValue ?? "document \(index + 1)"
             let namespace = document["metadata"]?["namespace"]?.stringValue
             let label = "\(kind) \(namespace.map { "\($0)/" } ?? "")\(name)"
-            let spec = try FieldReader(resource: label, path: "spec", value: document["spec"] ?? [:])
+            func spec() throws(ProxyError) -> FieldReader {
+                try FieldReader(resource: label, path: "spec", value: document["spec"] ?? [:])
+            }
             switch kind {
             case "ProxyBootstrap":
                 guard !sawBootstrap else { throw ProxyError(.invalidConfig, "\(label): only one ProxyBootstrap is allowed") }
                 sawBootstrap = true
-                identity = try BootstrapParser.apply(spec, to: &config)
+                identity = try BootstrapParser.apply(spec(), to: &config)
             case "ServiceEntry": serviceEntries.append(try IstioResource(.serviceEntry, document, label: label))
             case "DestinationRule": destinationRules.append(try IstioResource(.destinationRule, document, label: label))
             case "VirtualService": virtualServices.append(try IstioResource(.virtualService, document, label: label))
             case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
             case "Gateway": gateways.append(try IstioResource(.gateway, document, label: label))
-            case "EnvoyFilter": envoyFilters.append(spec)
-            case "Telemetry": telemetries.append((namespace ?? "default", spec))
+            case "EnvoyFilter": envoyFilters.append(try spec())
+            case "Telemetry": telemetries.append((namespace ?? "default", try spec()))
             case "Sidecar":
                 continue  // accepted; enforced in later parts
             default:

@@ -208,6 +208,8 @@ struct GatewayConfigTests {
             ("servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [a.com]}, {port: {number: 80, name: tcp, protocol: TCP}, hosts: [a.com]}]",
              "Gateway shop/g: spec.servers[1].port: port 80 is already served by Gateway shop/g"),
             ("servers: [{port: {number: 80, name: x, protocol: UDP}, hosts: [a.com]}]", "Gateway shop/g: spec.servers[0].port.protocol"),
+            ("servers: [{port: {number: eighty, name: http, protocol: HTTP}, hosts: [a.com]}]",
+             "Gateway shop/g: spec.servers[0].port.number: expected an integer"),
             ("servers: [{port: {number: 80, name: http, protocol: HTTP}}]", "Gateway shop/g: spec.servers[0].hosts"),
             ("servers: [{port: {number: 5432, name: tcp, protocol: TCP}, hosts: [a.com]}]",
              "Gateway shop/g: the TCP server on port 5432 has no VirtualService tcp route"),
