@@ -26,8 +26,8 @@ public struct PortSelector: Codable, Sendable, Hashable {
 public struct RouteDestination: Codable, Sendable, Hashable {
     public var destination: Destination?
     public var weight: Int?
-    /// Header manipulation for this destination (HTTP routes only); kept as a document.
-    public var headers: Value?
+    /// Header manipulation for this destination (HTTP routes only).
+    public var headers: RouteHeaders?
 
     public init(destination: Destination? = nil, weight: Int? = nil) {
         self.destination = destination

@@ -3,8 +3,8 @@ import MeshCore
 /// `DestinationRule.spec`: policies for traffic to a host after routing, and its named subsets.
 public struct DestinationRuleSpec: Codable, Sendable, Equatable {
     public var host: String?
-    /// Load balancing, connection pool, outlier detection and TLS; kept as a document.
-    public var trafficPolicy: Value?
+    /// Load balancing, connection pool, outlier detection and TLS.
+    public var trafficPolicy: TrafficPolicy?
     public var subsets: [Subset]?
     public var exportTo: [String]?
     public var workloadSelector: WorkloadSelector?
@@ -19,7 +19,7 @@ public struct DestinationRuleSpec: Codable, Sendable, Equatable {
 public struct Subset: Codable, Sendable, Hashable {
     public var name: String?
     public var labels: [String: String]?
-    public var trafficPolicy: Value?
+    public var trafficPolicy: TrafficPolicy?
 
     public init(name: String? = nil, labels: [String: String]? = nil) {
         self.name = name

@@ -22,20 +22,20 @@ public struct HTTPRoute: Codable, Sendable, Hashable {
     public var name: String?
     public var match: [HTTPMatchRequest]?
     public var route: [RouteDestination]?
-    public var redirect: Value?
-    public var directResponse: Value?
+    public var redirect: HTTPRedirect?
+    public var directResponse: HTTPDirectResponse?
     public var delegate: Value?
-    public var rewrite: Value?
+    public var rewrite: HTTPRewrite?
     public var timeout: String?
-    public var retries: Value?
-    public var fault: Value?
+    public var retries: HTTPRetry?
+    public var fault: HTTPFaultInjection?
     public var mirror: Destination?
     public var mirrors: [Value]?
     public var mirrorPercentage: Value?
     public var mirrorPercent: Int?
     public var mirror_percent: Int?
     public var corsPolicy: Value?
-    public var headers: Value?
+    public var headers: RouteHeaders?
 
     public init(name: String? = nil, match: [HTTPMatchRequest]? = nil, route: [RouteDestination]? = nil) {
         self.name = name

@@ -17,6 +17,14 @@ enum ConfigDump {
                     .string("\(host.namespace ?? "*")/\(host.host)\(host.httpsRedirect ? " (https redirect)" : "")")
                 })
             }
+            if let routes = listener.sniRoutes {
+                item["sniRoutes"] = .array(routes.entries.map { entry in
+                    [
+                        "route": .string(entry.name), "hosts": .array(entry.hosts.map(Value.string)),
+                        "destinations": .array(entry.destinations.map { .string("\($0.cluster) (\($0.weight))") }),
+                    ]
+                })
+            }
             if let tls = listener.tls {
                 var value: Value = ["certificate": .string(tls.certificateFile)]
                 if let ca = tls.clientCAFile { value["clientCA"] = .string(ca) }

@@ -1,16 +1,18 @@
 import MeshCore
+import MeshPolicy
 
-/// Builds a `ProxyConfig` from YAML documents — a `ProxyBootstrap` of our own plus Istio `ServiceEntry`,
-/// `DestinationRule` and `VirtualService` resources — and/or the shorthand flags. Pure: file reading is the
-/// caller's job. This is the part to switch to MeshPolicy's typed models once they land.
+/// Builds a `ProxyConfig` from YAML documents — a `ProxyBootstrap` of our own plus Istio resources — and/or the
+/// shorthand flags. Pure: file reading is the caller's job. `ServiceEntry`, `DestinationRule`, `VirtualService`
+/// and `Gateway` are decoded once into MeshPolicy's typed specs (`IstioResource`); kinds MeshPolicy does not
+/// model (`ProxyBootstrap`, `EnvoyFilter`, `Telemetry`) are read field by field (`FieldReader`).
 public enum ConfigLoader {
     /// Builds the config; throws `ProxyError` (exit 65) naming the resource and field of the first problem.
     public static func load(documents: [Value], shorthand: ProxyShorthand? = nil) throws(ProxyError) -> ProxyConfig {
         var config = ProxyConfig()
-        var serviceEntries: [(String, FieldReader)] = []
-        var destinationRules: [(String, FieldReader)] = []
-        var virtualServices: [(String, FieldReader)] = []
-        var gateways: [GatewayParser.Document] = []
+        var serviceEntries: [IstioResource<ServiceEntrySpec>] = []
+        var destinationRules: [IstioResource<DestinationRuleSpec>] = []
+        var virtualServices: [IstioResource<VirtualServiceSpec>] = []
+        var gateways: [IstioResource<GatewaySpec>] = []
         var envoyFilters: [FieldReader] = []
         var telemetries: [(String, FieldReader)] = []
         var sawBootstrap = false
@@ -22,20 +24,22 @@ public enum ConfigLoader {
             let name = document["metadata"]?["name"]?.stringValue ?? "document \(index + 1)"
             let namespace = document["metadata"]?["namespace"]?.stringValue
             let label = "\(kind) \(namespace.map { "\($0)/" } ?? "")\(name)"
-            let spec = try FieldReader(resource: label, path: "spec", value: document["spec"] ?? [:])
+            func spec() throws(ProxyError) -> FieldReader {
+                try FieldReader(resource: label, path: "spec", value: document["spec"] ?? [:])
+            }
             switch kind {
             case "ProxyBootstrap":
                 guard !sawBootstrap else { throw ProxyError(.invalidConfig, "\(label): only one ProxyBootstrap is allowed") }
                 sawBootstrap = true
-                identity = try BootstrapParser.apply(spec, to: &config)
-            case "ServiceEntry": serviceEntries.append((namespace ?? "default", spec))
-            case "DestinationRule": destinationRules.append((namespace ?? "default", spec))
-            case "VirtualService": virtualServices.append((namespace ?? "default", spec))
+                identity = try BootstrapParser.apply(spec(), to: &config)
+            case "ServiceEntry": serviceEntries.append(try IstioResource(.serviceEntry, document, label: label))
+            case "DestinationRule": destinationRules.append(try IstioResource(.destinationRule, document, label: label))
+            case "VirtualService": virtualServices.append(try IstioResource(.virtualService, document, label: label))
             case "PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication":
                 try SecurityParser.apply(document, label: label, to: &config.security)
-            case "Gateway": gateways.append(.init(namespace: namespace ?? "default", name: name, spec: spec))
-            case "EnvoyFilter": envoyFilters.append(spec)
-            case "Telemetry": telemetries.append((namespace ?? "default", spec))
+            case "Gateway": gateways.append(try IstioResource(.gateway, document, label: label))
+            case "EnvoyFilter": envoyFilters.append(try spec())
+            case "Telemetry": telemetries.append((namespace ?? "default", try spec()))
             case "Sidecar":
                 continue  // accepted; enforced in later parts
             default:
@@ -48,15 +52,14 @@ public enum ConfigLoader {
             throw ProxyError(.invalidConfig, "no listener: give a ProxyBootstrap document or --listen and --upstream")
         }
         let autoIdentity = config.autoMTLS ? identity : nil
-        for (namespace, spec) in serviceEntries {
-            try ServiceEntryParser.apply(
-                spec, namespace: namespace, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
+        for entry in serviceEntries {
+            try ServiceEntryParser.apply(entry, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
         }
-        for (namespace, spec) in destinationRules {
-            try DestinationRuleParser.apply(spec, namespace: namespace, identity: identity, to: &config)
+        for rule in destinationRules {
+            try DestinationRuleParser.apply(rule, identity: identity, to: &config)
         }
-        for (namespace, spec) in virtualServices {
-            try VirtualServiceParser.apply(spec, namespace: namespace, to: &config)
+        for service in virtualServices {
+            try VirtualServiceParser.apply(service, to: &config)
         }
         if config.role == "gateway" { try GatewayParser.apply(gateways, to: &config) }
         let workload = (namespace: config.security.workload.namespace, labels: config.security.workload.labels)

@@ -1,25 +1,27 @@
-import MeshCore
+import MeshPolicy
 
 /// Istio `DestinationRule`: the traffic policy of a host's cluster, and one cluster per subset
 /// (`host|subset`) holding the endpoints whose labels match, with the subset's policy over the host's.
 enum DestinationRuleParser {
     static func apply(
-        _ spec: FieldReader, namespace: String, identity: UpstreamTLSConfig?, to config: inout ProxyConfig
+        _ rule: IstioResource<DestinationRuleSpec>, identity: UpstreamTLSConfig?, to config: inout ProxyConfig
     ) throws(ProxyError) {
-        let host = try spec.requiredString("host")
-        guard let base = ConfigLoader.clusterName(for: host, namespace: namespace, in: config),
+        let field = rule.field
+        guard let host = rule.spec.host, !host.isEmpty else { throw field.at("host").fail("required") }
+        guard let base = ConfigLoader.clusterName(for: host, namespace: rule.namespace, in: config),
             var cluster = config.clusters[base]
         else {
-            throw spec.fail("host", "\(host) names no ServiceEntry or cluster")
+            throw field.at("host").fail("\(host) names no ServiceEntry or cluster")
         }
         let shorthand = base == ProxyShorthand.clusterName && host != base
-        if let policy = try spec.child("trafficPolicy") {
-            try applyPolicy(policy, to: &cluster, identity: identity)
+        if let policy = rule.spec.trafficPolicy {
+            try apply(policy, field: field.at("trafficPolicy"), to: &cluster, identity: identity)
         }
         config.clusters[base] = cluster
-        for subset in try spec.children("subsets") {
-            let name = try subset.requiredString("name")
-            let labels = try subset.stringMap("labels")
+        for (index, subset) in (rule.spec.subsets ?? []).enumerated() {
+            let at = field.at("subsets")[index]
+            guard let name = subset.name, !name.isEmpty else { throw at.at("name").fail("required") }
+            let labels = subset.labels ?? [:]
             var derived = cluster
             derived.name = "\(base)|\(name)"
             if !shorthand {
@@ -27,100 +29,116 @@ enum DestinationRuleParser {
                     labels.allSatisfy { endpoint.labels[$0.key] == $0.value }
                 }
             }
-            if let policy = try subset.child("trafficPolicy") {
-                try applyPolicy(policy, to: &derived, identity: identity)
+            if let policy = subset.trafficPolicy {
+                try apply(policy, field: at.at("trafficPolicy"), to: &derived, identity: identity)
             }
             config.clusters[derived.name] = derived
         }
     }
 
-    static func applyPolicy(_ policy: FieldReader, to cluster: inout ClusterConfig, identity: UpstreamTLSConfig?) throws(ProxyError) {
-        if let lb = try policy.child("loadBalancer") {
-            if let simple = try lb.string("simple") {
-                switch simple {
-                case "ROUND_ROBIN", "UNSPECIFIED": cluster.loadBalancer = .roundRobin
-                case "LEAST_REQUEST", "LEAST_CONN": cluster.loadBalancer = .leastRequest
-                case "RANDOM", "PASSTHROUGH": cluster.loadBalancer = .random
-                default: throw lb.fail("simple", "unknown policy \(simple)")
-                }
-            } else if let hash = try lb.child("consistentHash") {
-                if let header = try hash.string("httpHeaderName") {
-                    cluster.loadBalancer = .consistentHash(.header(header.lowercased()))
-                } else if let cookie = try hash.child("httpCookie") {
-                    cluster.loadBalancer = .consistentHash(.cookie(try cookie.requiredString("name")))
-                } else if try hash.bool("useSourceIp") == true {
-                    cluster.loadBalancer = .consistentHash(.sourceIP)
-                } else {
-                    throw hash.fail("httpHeaderName", "set httpHeaderName, httpCookie or useSourceIp")
-                }
-            }
+    static func apply(
+        _ policy: TrafficPolicy, field: FieldPath, to cluster: inout ClusterConfig, identity: UpstreamTLSConfig?
+    ) throws(ProxyError) {
+        if let balancer = policy.loadBalancer {
+            try loadBalancer(balancer, field: field.at("loadBalancer")).map { cluster.loadBalancer = $0 }
         }
-        if let pool = try policy.child("connectionPool") {
-            if let tcp = try pool.child("tcp") {
-                if let value = try tcp.int("maxConnections") { cluster.connectionPool.maxConnections = try positive(value, tcp, "maxConnections") }
-                if let value = try tcp.duration("connectTimeout") { cluster.connectionPool.connectTimeout = value }
-            }
-            if let http = try pool.child("http") {
-                if let value = try http.int("http1MaxPendingRequests") {
-                    cluster.connectionPool.maxPendingRequests = try positive(value, http, "http1MaxPendingRequests")
-                }
-                if let value = try http.int("http2MaxRequests") { cluster.connectionPool.maxRequests = try positive(value, http, "http2MaxRequests") }
-                if let value = try http.int("maxRequestsPerConnection") { cluster.connectionPool.maxRequestsPerConnection = max(0, value) }
-                if let value = try http.int("maxRetries") { cluster.connectionPool.maxRetries = max(0, value) }
-                if let value = try http.duration("idleTimeout") { cluster.connectionPool.idleTimeout = value }
-                switch try http.string("h2UpgradePolicy") {
-                case "UPGRADE": cluster.http2 = true
-                case "DO_NOT_UPGRADE": cluster.http2 = false
-                case nil, "DEFAULT": break
-                case let other?: throw http.fail("h2UpgradePolicy", "expected DEFAULT, DO_NOT_UPGRADE or UPGRADE, not \(other)")
-                }
-            }
+        if let tcp = policy.connectionPool?.tcp {
+            let at = field.at("connectionPool").at("tcp")
+            if let value = tcp.maxConnections { cluster.connectionPool.maxConnections = try positive(value, at.at("maxConnections")) }
+            if let value = try at.at("connectTimeout").duration(tcp.connectTimeout) { cluster.connectionPool.connectTimeout = value }
         }
-        if let outlier = try policy.child("outlierDetection") {
-            var detection = OutlierDetectionConfig()
-            if let value = try outlier.int("consecutive5xxErrors") {
-                detection.consecutive5xxErrors = max(0, value)
-            } else if let value = try outlier.int("consecutiveErrors") {
-                detection.consecutive5xxErrors = max(0, value)
-            }
-            if let value = try outlier.int("consecutiveGatewayErrors") { detection.consecutiveGatewayErrors = max(0, value) }
-            if let value = try outlier.duration("baseEjectionTime") { detection.baseEjectionTime = value }
-            if let value = try outlier.duration("interval") { detection.interval = value }
-            if let value = try outlier.int("maxEjectionPercent") {
-                guard (0...100).contains(value) else { throw outlier.fail("maxEjectionPercent", "must be 0 to 100") }
-                detection.maxEjectionPercent = value
-            }
-            cluster.outlierDetection = detection
+        if let http = policy.connectionPool?.http {
+            try apply(http, field: field.at("connectionPool").at("http"), to: &cluster)
         }
-        if let tls = try policy.child("tls") {
+        if let outlier = policy.outlierDetection {
+            cluster.outlierDetection = try outlierDetection(outlier, field: field.at("outlierDetection"))
+        }
+        if let tls = policy.tls {
             cluster.tlsFromDestinationRule = true
-            let mode = try tls.string("mode") ?? "DISABLE"
-            switch mode {
-            case "DISABLE": cluster.tls = nil
-            case "SIMPLE", "MUTUAL":
-                var settings = try BootstrapParser.upstreamTLS(tls)
-                if mode == "SIMPLE" {
-                    settings.certificateFile = nil
-                    settings.keyFile = nil
-                } else if settings.certificateFile == nil || settings.keyFile == nil {
-                    throw tls.fail("clientCertificate", "MUTUAL needs clientCertificate and privateKey")
-                }
-                cluster.tls = settings
-            case "ISTIO_MUTUAL":
-                guard var settings = identity else {
-                    throw tls.fail("mode", "ISTIO_MUTUAL needs the workload identity (ProxyBootstrap spec.identity)")
-                }
-                settings.sni = try tls.string("sni")
-                settings.subjectAltNames = try tls.strings("subjectAltNames")
-                cluster.tls = settings
-            default:
-                throw tls.fail("mode", "expected DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL")
-            }
+            cluster.tls = try origination(tls, field: field.at("tls"), identity: identity)
         }
     }
 
-    private static func positive(_ value: Int, _ reader: FieldReader, _ key: String) throws(ProxyError) -> Int {
-        guard value > 0 else { throw reader.fail(key, "must be positive") }
+    /// The policy of `loadBalancer`; `nil` when it names none (Envoy's default stays).
+    private static func loadBalancer(_ balancer: LoadBalancerSettings, field: FieldPath) throws(ProxyError) -> LoadBalancerPolicy? {
+        if let simple = balancer.simple {
+            switch simple {
+            case "ROUND_ROBIN", "UNSPECIFIED": return .roundRobin
+            case "LEAST_REQUEST", "LEAST_CONN": return .leastRequest
+            case "RANDOM", "PASSTHROUGH": return .random
+            default: throw field.at("simple").fail("unknown policy \(simple)")
+            }
+        }
+        guard let hash = balancer.consistentHash else { return nil }
+        if let header = hash.httpHeaderName { return .consistentHash(.header(header.lowercased())) }
+        if let cookie = hash.httpCookie {
+            guard let name = cookie.name, !name.isEmpty else { throw field.at("consistentHash").at("httpCookie").at("name").fail("required") }
+            return .consistentHash(.cookie(name))
+        }
+        if hash.useSourceIp == true { return .consistentHash(.sourceIP) }
+        throw field.at("consistentHash").at("httpHeaderName").fail("set httpHeaderName, httpCookie or useSourceIp")
+    }
+
+    private static func apply(_ http: ConnectionPoolSettings.HTTP, field: FieldPath, to cluster: inout ClusterConfig) throws(ProxyError) {
+        if let value = http.http1MaxPendingRequests {
+            cluster.connectionPool.maxPendingRequests = try positive(value, field.at("http1MaxPendingRequests"))
+        }
+        if let value = http.http2MaxRequests { cluster.connectionPool.maxRequests = try positive(value, field.at("http2MaxRequests")) }
+        if let value = http.maxRequestsPerConnection { cluster.connectionPool.maxRequestsPerConnection = max(0, value) }
+        if let value = http.maxRetries { cluster.connectionPool.maxRetries = max(0, value) }
+        if let value = try field.at("idleTimeout").duration(http.idleTimeout) { cluster.connectionPool.idleTimeout = value }
+        switch http.h2UpgradePolicy {
+        case "UPGRADE": cluster.http2 = true
+        case "DO_NOT_UPGRADE": cluster.http2 = false
+        case nil, "DEFAULT": break
+        case let other?: throw field.at("h2UpgradePolicy").fail("expected DEFAULT, DO_NOT_UPGRADE or UPGRADE, not \(other)")
+        }
+    }
+
+    private static func outlierDetection(_ outlier: OutlierDetection, field: FieldPath) throws(ProxyError) -> OutlierDetectionConfig {
+        var detection = OutlierDetectionConfig()
+        if let value = outlier.consecutive5xxErrors ?? outlier.consecutiveErrors { detection.consecutive5xxErrors = max(0, value) }
+        if let value = outlier.consecutiveGatewayErrors { detection.consecutiveGatewayErrors = max(0, value) }
+        if let value = try field.at("baseEjectionTime").duration(outlier.baseEjectionTime) { detection.baseEjectionTime = value }
+        if let value = try field.at("interval").duration(outlier.interval) { detection.interval = value }
+        if let value = outlier.maxEjectionPercent {
+            guard (0...100).contains(value) else { throw field.at("maxEjectionPercent").fail("must be 0 to 100") }
+            detection.maxEjectionPercent = value
+        }
+        return detection
+    }
+
+    /// The TLS a cluster originates under `tls`; `nil` for DISABLE.
+    private static func origination(
+        _ tls: ClientTLSSettings, field: FieldPath, identity: UpstreamTLSConfig?
+    ) throws(ProxyError) -> UpstreamTLSConfig? {
+        let mode = tls.mode ?? "DISABLE"
+        switch mode {
+        case "DISABLE":
+            return nil
+        case "SIMPLE":
+            return UpstreamTLSConfig(caFile: tls.caCertificates, sni: tls.sni, subjectAltNames: tls.subjectAltNames ?? [])
+        case "MUTUAL":
+            guard let certificate = tls.clientCertificate, let key = tls.privateKey else {
+                throw field.at("clientCertificate").fail("MUTUAL needs clientCertificate and privateKey")
+            }
+            return UpstreamTLSConfig(
+                caFile: tls.caCertificates, certificateFile: certificate, keyFile: key, sni: tls.sni,
+                subjectAltNames: tls.subjectAltNames ?? [])
+        case "ISTIO_MUTUAL":
+            guard var settings = identity else {
+                throw field.at("mode").fail("ISTIO_MUTUAL needs the workload identity (ProxyBootstrap spec.identity)")
+            }
+            settings.sni = tls.sni
+            settings.subjectAltNames = tls.subjectAltNames ?? []
+            return settings
+        default:
+            throw field.at("mode").fail("expected DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL")
+        }
+    }
+
+    private static func positive(_ value: Int, _ field: FieldPath) throws(ProxyError) -> Int {
+        guard value > 0 else { throw field.fail("must be positive") }
         return value
     }
 }

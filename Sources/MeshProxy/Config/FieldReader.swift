@@ -53,16 +53,7 @@ struct FieldReader {
     }
 
     func duration(_ key: String) throws(ProxyError) -> Duration? {
-        guard let text = try string(key) else { return nil }
-        do {
-            let parsed = try GoDuration.parse(text)
-            guard parsed.nanoseconds >= 0 else { throw ProxyError.invalid(resource, field(key), "must not be negative") }
-            return .nanoseconds(parsed.nanoseconds)
-        } catch let error as ProxyError {
-            throw error
-        } catch {
-            throw ProxyError.invalid(resource, field(key), "not a duration: \(text)")
-        }
+        try FieldPath(resource: resource, path: field(key)).duration(string(key))
     }
 
     func hostPort(_ key: String) throws(ProxyError) -> HostPort? {

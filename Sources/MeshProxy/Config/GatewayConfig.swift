@@ -1,3 +1,5 @@
+import MeshPolicy
+
 /// What a gateway listener serves: the Istio `Gateway` resources behind it and the hosts their servers expose.
 public struct GatewayBinding: Sendable {
     /// The Gateways (`namespace/name`) whose servers use this port; VirtualServices bind to these names.
@@ -8,6 +10,19 @@ public struct GatewayBinding: Sendable {
     public init(gateways: Set<String>, hosts: [ServerHost]) {
         self.gateways = gateways
         self.hosts = hosts
+    }
+
+    /// What `hosts` of a route in `namespace` serve here: their intersections with the server hosts that
+    /// namespace may use (a route for `*` behind a server for `shop.example.com` serves `shop.example.com`).
+    /// Hosts under `httpsRedirect` only redirect, so no route serves them.
+    func narrow(_ hosts: [String], namespace: String) -> [String] {
+        var result: [String] = []
+        for server in self.hosts where !server.httpsRedirect && (server.namespace == nil || server.namespace == namespace) {
+            for host in hosts {
+                if let both = HostIntersection.intersect(host, server.host), !result.contains(both) { result.append(both) }
+            }
+        }
+        return result
     }
 }
 

@@ -22,6 +22,8 @@ public struct ProxyConfig: Sendable {
     public var security: SecurityConfig
     /// VirtualService TCP routes (used by gateway TCP servers).
     public var tcpRoutes: [TCPRoute] = []
+    /// VirtualService TLS routes, one per match (used by gateway PASSTHROUGH servers).
+    public var tlsRoutes: [SNIRoute] = []
     /// Where Gateway servers listen (role `gateway`).
     public var gateway = GatewaySettings()
     /// Local rate limits on HTTP requests (EnvoyFilter local_ratelimit, or the bootstrap's `rateLimits`).
@@ -109,6 +111,9 @@ public struct ListenerConfig: Sendable {
     /// Set on listeners made from Gateway servers: only VirtualServices bound to those Gateways route here,
     /// and PeerAuthentication does not apply (the gateway's own TLS settings do).
     public var gateway: GatewayBinding?
+    /// Set on TCP listeners made from Gateway PASSTHROUGH servers: each connection goes where the SNI of its
+    /// ClientHello routes it, still encrypted (instead of to `defaultCluster`).
+    public var sniRoutes: SNIRouteTable?
 
     /// Which way traffic on a listener flows.
     public enum Direction: String, Sendable {

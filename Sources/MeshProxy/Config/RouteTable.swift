@@ -58,14 +58,8 @@ public struct RouteTable: Sendable {
                 name: "httpsRedirect", domains: redirected,
                 routes: [HTTPRouteRule(name: "https-redirect", matches: [], action: .redirect(redirect))]))
         }
-        let served = binding.hosts.filter { !$0.httpsRedirect }
         for virtualHost in virtualHosts where !virtualHost.gateways.isDisjoint(with: binding.gateways) {
-            var domains: [String] = []
-            for server in served where server.namespace == nil || server.namespace == virtualHost.namespace {
-                for domain in virtualHost.domains {
-                    if let both = HostIntersection.intersect(domain, server.host), !domains.contains(both) { domains.append(both) }
-                }
-            }
+            let domains = binding.narrow(virtualHost.domains, namespace: virtualHost.namespace)
             guard !domains.isEmpty else { continue }
             var narrowed = virtualHost
             narrowed.domains = domains

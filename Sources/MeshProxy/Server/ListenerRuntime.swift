@@ -85,6 +85,15 @@ final class ListenerRuntime: Sendable {
         return buckets
     }
 
+    /// The cluster a gateway PASSTHROUGH connection with SNI `serverName` goes to; `nil` when no TLS route
+    /// serves that name.
+    func cluster(forServerName serverName: String, roll: UInt64) -> ClusterRuntime? {
+        guard let entry = config.sniRoutes?.entry(for: serverName),
+            let name = RouteMatcher.pick(entry.destinations, roll: roll)
+        else { return nil }
+        return clusters[name]
+    }
+
     /// What to do with a request: the route rule that applies (if any) and the cluster chosen.
     func resolve(_ head: HTTPRequestHead, roll: UInt64) -> RouteDecision {
         if routes.virtualHosts.isEmpty {

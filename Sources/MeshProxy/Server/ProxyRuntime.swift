@@ -117,7 +117,7 @@ final class ProxyRuntime: Sendable {
                 }
                 defaultCluster = cluster
             }
-            if listener.protocol == .tcp && defaultCluster == nil {
+            if listener.protocol == .tcp && defaultCluster == nil && listener.sniRoutes == nil {
                 throw ProxyError(.invalidConfig, "listener \(listener.name): a tcp listener needs a cluster")
             }
             return ListenerRuntime(

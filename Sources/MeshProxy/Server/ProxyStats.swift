@@ -28,6 +28,13 @@ final class ProxyStats: Sendable {
     /// JWKS fetches of `jwksUri` rules that brought usable keys / failed (Envoy's jwt_authn.jwks_fetch_*).
     let jwksFetchSuccess = Atomic<Int>(0)
     let jwksFetchFailed = Atomic<Int>(0)
+    /// ClientHellos of gateway PASSTHROUGH connections, by outcome (Envoy's `tls_inspector.*`), and the
+    /// connections whose SNI no route serves (Envoy's `no_filter_chain_match`); all but the first are closed.
+    let tlsInspectorSNIFound = Atomic<Int>(0)
+    let tlsInspectorSNINotFound = Atomic<Int>(0)
+    let tlsInspectorNotTLS = Atomic<Int>(0)
+    let tlsInspectorTooLarge = Atomic<Int>(0)
+    let noFilterChainMatch = Atomic<Int>(0)
     /// Config reloads applied and refused (Envoy's `update_success`/`update_rejected` of a config source).
     let configReloadSuccess = Atomic<Int>(0)
     let configReloadRejected = Atomic<Int>(0)
@@ -87,6 +94,11 @@ final class ProxyStats: Sendable {
             ("jwt_authn.jwks_fetch_success", jwksFetchSuccess.load(ordering: .relaxed)),
             ("jwt_authn.jwks_fetch_failed", jwksFetchFailed.load(ordering: .relaxed)),
             ("tcp.downstream_cx_total", tcpConnections.load(ordering: .relaxed)),
+            ("tls_inspector.sni_found", tlsInspectorSNIFound.load(ordering: .relaxed)),
+            ("tls_inspector.sni_not_found", tlsInspectorSNINotFound.load(ordering: .relaxed)),
+            ("tls_inspector.tls_not_found", tlsInspectorNotTLS.load(ordering: .relaxed)),
+            ("tls_inspector.client_hello_too_large", tlsInspectorTooLarge.load(ordering: .relaxed)),
+            ("no_filter_chain_match", noFilterChainMatch.load(ordering: .relaxed)),
             ("websocket_upgrades_total", websocketUpgrades.load(ordering: .relaxed)),
         ]
     }

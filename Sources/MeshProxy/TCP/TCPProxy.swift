@@ -6,17 +6,26 @@ import NIOSSL
 /// Sets up a TCP listener's child channel: a splice end that reads nothing until the upstream connection
 /// (opened on the same event loop) is up, then bytes flow both ways with half-close. Under AuthorizationPolicy
 /// the connection is checked first (after the TLS handshake when there is one, so the peer identity is known)
-/// and closed when denied, before any upstream connection is opened.
+/// and closed when denied, before any upstream connection is opened. A gateway PASSTHROUGH listener picks the
+/// cluster by the SNI of each connection (`TLSPassthrough`), the others use their default cluster.
 enum TCPProxy {
     static func setUp(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime, tls: NIOSSLContext?) throws {
-        guard listener.defaultCluster != nil else { throw ProxyError(.startup, "tcp listener without cluster") }
+        let defaultCluster = listener.defaultCluster
+        guard defaultCluster != nil || listener.config.sniRoutes != nil else { throw ProxyError(.startup, "tcp listener without cluster") }
         runtime.stats.tcpConnections.add(1, ordering: .relaxed)
         let sync = channel.pipeline.syncOperations
         if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
         let downstream = SpliceHandler(buckets: listener.bandwidthBuckets(direction: .upload))
+        func splice(_ channel: any Channel) throws {
+            guard let cluster = defaultCluster else {
+                try TLSPassthrough.route(channel, downstream: downstream, runtime: runtime, listener: listener)
+                return
+            }
+            try channel.pipeline.syncOperations.addHandler(downstream)
+            connectUpstream(channel, downstream: downstream, cluster: cluster, runtime: runtime, listener: listener)
+        }
         guard let authorizer = listener.authorizer else {
-            try sync.addHandler(downstream)
-            connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
+            try splice(channel)
             return
         }
         let authorize = { (channel: any Channel) -> Bool in
@@ -31,8 +40,7 @@ enum TCPProxy {
                 channel.close(promise: nil)
                 return
             }
-            try sync.addHandler(downstream)
-            connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
+            try splice(channel)
             return
         }
         let gate = HandshakeGate { context in
@@ -41,12 +49,10 @@ enum TCPProxy {
                 return
             }
             do {
-                try context.pipeline.syncOperations.addHandler(downstream)
+                try splice(context.channel)
             } catch {
                 context.close(promise: nil)
-                return
             }
-            connectUpstream(context.channel, downstream: downstream, runtime: runtime, listener: listener)
         }
         try sync.addHandler(gate)
     }
@@ -70,14 +76,10 @@ enum TCPProxy {
         }
     }
 
-    /// Opens the upstream connection on the channel's loop and joins the two splice ends.
+    /// Opens the upstream connection to `cluster` on the channel's loop and joins the two splice ends.
     static func connectUpstream(
-        _ channel: any Channel, downstream: SpliceHandler, runtime: ProxyRuntime, listener: ListenerRuntime
+        _ channel: any Channel, downstream: SpliceHandler, cluster: ClusterRuntime, runtime: ProxyRuntime, listener: ListenerRuntime
     ) {
-        guard let cluster = listener.defaultCluster else {
-            channel.close(promise: nil)
-            return
-        }
         let loop = runtime.loopState(for: channel.eventLoop)
         guard let endpoint = cluster.pickEndpoint(hash: nil, random: loop.nextRandom()) else {
             channel.close(promise: nil)

@@ -1,12 +1,14 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real HTTP/1.1 upstream on 127.0.0.1 for end-to-end tests. Paths:
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
 /// `/fail-then-ok/K` (503 for the first K requests, then 200), anything else 200 `ok`.
-/// Every response carries `x-upstream-id`; `requests` counts what arrived.
+/// Every response carries `x-upstream-id`; `requests` counts what arrived. Given a certificate and key, it
+/// serves HTTPS with them.
 final class TestUpstream: Sendable {
     let id: String
     let channel: any Channel
@@ -19,12 +21,20 @@ final class TestUpstream: Sendable {
     var port: Int { channel.localAddress!.port! }
     var requests: Int { counter.requests.load(ordering: .relaxed) }
 
-    static func start(id: String, group: any EventLoopGroup, failAll: Bool = false) async throws -> TestUpstream {
+    static func start(
+        id: String, group: any EventLoopGroup, failAll: Bool = false, tls: (certificate: String, key: String)? = nil
+    ) async throws -> TestUpstream {
         let counter = Counter()
+        let context = try tls.map { tls in
+            try NIOSSLContext(configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))))
+        }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Responder(id: id, counter: counter, failAll: failAll))
                 }

@@ -118,6 +118,72 @@ struct GatewayConfigTests {
         #expect(config.routes.routes(for: sidecar).virtualHosts.map(\.name) == ["VirtualService shop/mesh-only"])
     }
 
+    static let passthrough = """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: shop, namespace: shop}
+        spec:
+          servers:
+          - {port: {number: 443, name: tls, protocol: TLS}, hosts: ["./*.example.com"], tls: {mode: PASSTHROUGH}}
+          - {port: {number: 443, name: https, protocol: HTTPS}, hosts: [blog/blog.example.com], tls: {mode: PASSTHROUGH}}
+        """
+
+    @Test("PASSTHROUGH servers become one TCP listener routed by SNI: tls routes of its Gateway and port, narrowed to its hosts")
+    func passthroughRoutes() throws {
+        let config = try Self.load(Self.passthrough + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: shop, namespace: shop}
+            spec: {hosts: ["*"], gateways: [shop], tls: [
+              {match: [{sniHosts: [api.example.com], port: 443}, {sniHosts: [news.other.com]}],
+               route: [{destination: {host: shop-api}, weight: 90}, {destination: {host: shop-web}, weight: 10}]},
+              {match: [{sniHosts: ["*"]}], route: [{destination: {host: shop-web}}]},
+              {match: [{sniHosts: [other.example.com], port: 8443}], route: [{destination: {host: shop-api}}]}]}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: blog, namespace: blog}
+            spec: {hosts: ["*.example.com"], gateways: [shop/shop], tls: [
+              {match: [{sniHosts: ["*.example.com"]}], route: [{destination: {host: shop-web.shop.svc.cluster.local}}]}]}
+            """)
+        #expect(config.listeners.map(\.name) == ["gateway-443"])
+        let listener = config.listeners[0]
+        #expect(listener.protocol == .tcp && listener.tls == nil && listener.defaultCluster == nil)
+        let table = try #require(listener.sniRoutes)
+        // No server exposes news.other.com, the port 8443 match doesn't apply, and the blog route keeps only
+        // blog.example.com (the server for *.example.com admits only the Gateway's own namespace).
+        #expect(table.entries.map(\.hosts) == [["api.example.com"], ["*.example.com"], ["blog.example.com"]])
+        #expect(table.entries[0].destinations.map(\.weight) == [90, 10])
+        #expect(table.entry(for: "api.example.com")?.name == "VirtualService shop/shop")
+        #expect(table.entry(for: "blog.example.com")?.name == "VirtualService blog/blog", "an exact name beats a wildcard")
+        #expect(table.entry(for: "web.example.com")?.hosts == ["*.example.com"])
+        #expect(table.entry(for: "example.com") == nil)
+    }
+
+    @Test(
+        "unusable tls routes fail naming the VirtualService and field",
+        arguments: [
+            ("tls: [{route: [{destination: {host: shop-web}}]}]", "VirtualService shop/vs: spec.tls[0].match: a tls route needs"),
+            ("tls: [{match: [{port: 443}], route: [{destination: {host: shop-web}}]}]", "VirtualService shop/vs: spec.tls[0].match[0].sniHosts: required"),
+            ("tls: [{match: [{sniHosts: [a.example.com, b.other.com]}], route: [{destination: {host: shop-web}}]}]",
+             "VirtualService shop/vs: spec.tls[0].match[0].sniHosts[1]: b.other.com is not within the VirtualService's hosts"),
+            ("tls: [{match: [{sniHosts: [a.example.com]}]}]", "VirtualService shop/vs: spec.tls[0].route: at least one destination"),
+            ("tls: [{match: [{sniHosts: [a.example.com]}], route: [{destination: {host: nowhere}}]}]",
+             "VirtualService shop/vs: spec.tls[0].route[0].destination.host: nowhere names no ServiceEntry"),
+        ])
+    func invalidTLSRoutes(_ routes: String, _ expected: String) throws {
+        let yaml = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: shop}\nspec:\n  hosts: [\"*.example.com\"]\n  gateways: [shop]\n  \(routes)"
+        do {
+            _ = try Self.load(Self.passthrough + "\n---\n" + yaml)
+            Issue.record("accepted: \(routes)")
+        } catch let error as ProxyError {
+            #expect(error.message.contains(expected), "\(error.message)")
+            #expect(error.exitCode == .dataError)
+        }
+    }
+
     @Test("host intersection keeps the more specific name, wildcards included")
     func hostIntersection() {
         #expect(HostIntersection.intersect("*", "shop.example.com") == "shop.example.com")
@@ -132,12 +198,18 @@ struct GatewayConfigTests {
         arguments: [
             ("servers: [{port: {number: 443, name: https, protocol: HTTPS}, hosts: [a.com]}]", "Gateway shop/g: spec.servers[0].tls"),
             ("servers: [{port: {number: 443, name: tls, protocol: TLS}, hosts: [a.com], tls: {mode: PASSTHROUGH}}]",
-             "Gateway shop/g: spec.servers[0].tls.mode: PASSTHROUGH"),
+             "Gateway shop/g: the TLS PASSTHROUGH server on port 443 has no VirtualService tls route bound to its hosts"),
+            ("servers: [{port: {number: 443, name: tcp, protocol: TCP}, hosts: [a.com], tls: {mode: PASSTHROUGH}}]",
+             "Gateway shop/g: spec.servers[0].port.protocol: tls.mode PASSTHROUGH needs protocol TLS, got TCP"),
+            ("servers: [{port: {number: 443, name: tls, protocol: TLS}, hosts: [a.com], tls: {mode: AUTO_PASSTHROUGH}}]",
+             "Gateway shop/g: spec.servers[0].tls.mode: AUTO_PASSTHROUGH"),
             ("servers: [{port: {number: 443, name: https, protocol: HTTPS}, hosts: [a.com], tls: {credentialName: nope}}]",
              "Gateway shop/g: spec.servers[0].tls.credentialName: no credential nope"),
             ("servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [a.com]}, {port: {number: 80, name: tcp, protocol: TCP}, hosts: [a.com]}]",
              "Gateway shop/g: spec.servers[1].port: port 80 is already served by Gateway shop/g"),
             ("servers: [{port: {number: 80, name: x, protocol: UDP}, hosts: [a.com]}]", "Gateway shop/g: spec.servers[0].port.protocol"),
+            ("servers: [{port: {number: eighty, name: http, protocol: HTTP}, hosts: [a.com]}]",
+             "Gateway shop/g: spec.servers[0].port.number: expected an integer"),
             ("servers: [{port: {number: 80, name: http, protocol: HTTP}}]", "Gateway shop/g: spec.servers[0].hosts"),
             ("servers: [{port: {number: 5432, name: tcp, protocol: TCP}, hosts: [a.com]}]",
              "Gateway shop/g: the TCP server on port 5432 has no VirtualService tcp route"),
