@@ -12,23 +12,32 @@ final class ClusterRuntime: Sendable {
     let tlsContext: NIOSSLContext?
     /// The context of auto mTLS toward meshed endpoints (no DestinationRule TLS, an identity, meshed endpoints).
     let autoMTLSContext: NIOSSLContext?
+    /// The auto mTLS context of TCP connections, which also offers ALPN `istio-peer-exchange` (Istio's TCP
+    /// metadata exchange); set with `autoMTLSContext`.
+    let tcpAutoMTLSContext: NIOSSLContext?
     /// Whether requests get Istio's metadata exchange headers (a sidecar fronts some endpoint).
     let isMeshed: Bool
     private let roundRobin = Atomic<Int>(0)
 
-    init(config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil) {
+    init(
+        config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil,
+        tcpAutoMTLSContext: NIOSSLContext? = nil
+    ) {
         self.config = config
         self.endpoints = endpoints
         self.tlsContext = tlsContext
         self.autoMTLSContext = autoMTLSContext
+        self.tcpAutoMTLSContext = tcpAutoMTLSContext
         self.isMeshed = config.hasMeshedEndpoints
     }
 
     /// How connections to `endpoint` are secured: the cluster's own TLS, else auto mTLS when the endpoint is
-    /// meshed, else none.
-    func origination(for endpoint: EndpointRuntime) -> (context: NIOSSLContext, settings: UpstreamTLSConfig)? {
+    /// meshed, else none. Auto mTLS of a `tcp` connection offers Istio's TCP metadata exchange.
+    func origination(for endpoint: EndpointRuntime, tcp: Bool = false) -> (context: NIOSSLContext, settings: UpstreamTLSConfig)? {
         if let tlsContext, let settings = config.tls { return (tlsContext, settings) }
-        if let autoMTLSContext, let settings = config.autoMTLS, endpoint.config.isMeshed { return (autoMTLSContext, settings) }
+        if let context = tcp ? tcpAutoMTLSContext : autoMTLSContext, let settings = config.autoMTLS, endpoint.config.isMeshed {
+            return (context, settings)
+        }
         return nil
     }
 

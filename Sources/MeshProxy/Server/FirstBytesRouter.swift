@@ -1,8 +1,9 @@
 import NIOCore
 
 /// The first handler of a connection whose protocol is told by its first bytes: it buffers them until
-/// `classify` decides, lets `configure` add the handlers for that choice after it, passes the bytes on and
-/// steps aside. TLS detection (PERMISSIVE mTLS) and HTTP/2 prior-knowledge sniffing are both this.
+/// `classify` decides, lets `configure` add the handlers for that choice after it, passes the bytes on (less
+/// the prefix `consumed` takes for itself) and steps aside. TLS detection (PERMISSIVE mTLS), HTTP/2
+/// prior-knowledge sniffing and reading Istio's TCP metadata exchange frame are all this.
 final class FirstBytesRouter<Choice>: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -10,10 +11,16 @@ final class FirstBytesRouter<Choice>: ChannelInboundHandler, RemovableChannelHan
     private var buffered: ByteBuffer?
     private let classify: (ByteBufferView) -> Choice?
     private let configure: (ChannelHandlerContext, Choice) throws -> Void
+    private let consumed: (Choice) -> Int
 
-    /// `classify` returns nil while it needs more bytes; `configure` adds the chosen protocol's handlers.
-    init(classify: @escaping (ByteBufferView) -> Choice?, configure: @escaping (ChannelHandlerContext, Choice) throws -> Void) {
+    /// `classify` returns nil while it needs more bytes; `configure` adds the chosen protocol's handlers;
+    /// `consumed` is how many of the first bytes the choice used up (none by default).
+    init(
+        classify: @escaping (ByteBufferView) -> Choice?, consumed: @escaping (Choice) -> Int = { _ in 0 },
+        configure: @escaping (ChannelHandlerContext, Choice) throws -> Void
+    ) {
         self.classify = classify
+        self.consumed = consumed
         self.configure = configure
     }
 
@@ -32,7 +39,8 @@ final class FirstBytesRouter<Choice>: ChannelInboundHandler, RemovableChannelHan
             context.close(promise: nil)
             return
         }
-        context.fireChannelRead(wrapInboundOut(bytes))
+        bytes.moveReaderIndex(forwardBy: consumed(choice))
+        if bytes.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(bytes)) }
         context.fireChannelReadComplete()
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }

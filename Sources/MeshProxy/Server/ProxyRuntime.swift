@@ -16,8 +16,9 @@ final class ProxyRuntime: Sendable {
     let rateLimiters: [LocalRateLimiter]
     /// Trace propagation and span export; `nil` when tracing is not configured.
     let tracer: Tracer?
-    /// This proxy's side of Istio's metadata exchange.
+    /// This proxy's side of Istio's metadata exchange: its HTTP headers and its TCP frame.
     let peerHeaders: PeerMetadataHeaders
+    let peerExchangeFrame: [UInt8]
     /// The fetchers of `jwksUri` keys, by URI (shared with the previous runtime where unchanged).
     let jwksFetchers: [JWKSEndpoint: RemoteJWKS]
     /// The fetchers this runtime made (not carried over): started once the runtime is put in service.
@@ -51,7 +52,9 @@ final class ProxyRuntime: Sendable {
             let tls = try cluster.tls.map { try TLSContexts.client($0, alpn: alpn) }
             let meshed = cluster.tls == nil && !cluster.tlsFromDestinationRule && cluster.hasMeshedEndpoints
             let auto = meshed ? try cluster.autoMTLS.map { try TLSContexts.client($0, alpn: alpn) } : nil
-            clusters[name] = ClusterRuntime(config: cluster, endpoints: endpoints, tlsContext: tls, autoMTLSContext: auto)
+            let tcpAuto = meshed ? try cluster.autoMTLS.map { try TLSContexts.client($0, alpn: [PeerExchangeFrame.protocolName] + alpn) } : nil
+            clusters[name] = ClusterRuntime(
+                config: cluster, endpoints: endpoints, tlsContext: tls, autoMTLSContext: auto, tcpAutoMTLSContext: tcpAuto)
         }
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
@@ -73,6 +76,7 @@ final class ProxyRuntime: Sendable {
         let ownMetadata = PeerMetadata(own: workload, node: config.node, trustDomain: config.trustDomain)
         self.peerHeaders = PeerMetadataHeaders(
             own: ownMetadata, role: config.role, address: config.listeners.first?.address.host ?? "0.0.0.0")
+        self.peerExchangeFrame = PeerExchangeFrame.encode(ownMetadata, id: peerHeaders.id)
         let exporter = config.tracing.exports ? SpanExporter(config: config.tracing, eventLoop: group.next()) : nil
         exporter?.start()
         self.tracer = !config.tracing.enabled ? nil : Tracer(
@@ -88,7 +92,7 @@ final class ProxyRuntime: Sendable {
             }
             let context = try TLSContexts.server(
                 ServerTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: ca),
-                alpn: kind == .http ? ["h2", "http/1.1"] : [])
+                alpn: kind == .http ? ["h2", "http/1.1"] : [PeerExchangeFrame.protocolName])
             meshContexts[kind] = context
             return context
         }

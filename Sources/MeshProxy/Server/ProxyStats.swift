@@ -35,6 +35,13 @@ final class ProxyStats: Sendable {
     let tlsInspectorNotTLS = Atomic<Int>(0)
     let tlsInspectorTooLarge = Atomic<Int>(0)
     let noFilterChainMatch = Atomic<Int>(0)
+    /// Istio's TCP metadata exchange (its `metadata_exchange.*` stats): connections that negotiated it, and
+    /// peer frames refused (the connection closed) for a bad magic, a body that is no Any of a Struct, or a
+    /// length over the limit.
+    let peerExchangeFound = Atomic<Int>(0)
+    let peerExchangeBadMagic = Atomic<Int>(0)
+    let peerExchangeMalformed = Atomic<Int>(0)
+    let peerExchangeTooLarge = Atomic<Int>(0)
     /// Config reloads applied and refused (Envoy's `update_success`/`update_rejected` of a config source).
     let configReloadSuccess = Atomic<Int>(0)
     let configReloadRejected = Atomic<Int>(0)
@@ -86,6 +93,10 @@ final class ProxyStats: Sendable {
             ("config_reload.update_rejected", configReloadRejected.load(ordering: .relaxed)),
             ("fault.aborts_injected", faultAborts.load(ordering: .relaxed)),
             ("fault.delays_injected", faultDelays.load(ordering: .relaxed)),
+            ("metadata_exchange.alpn_protocol_found", peerExchangeFound.load(ordering: .relaxed)),
+            ("metadata_exchange.initial_header_not_found", peerExchangeBadMagic.load(ordering: .relaxed)),
+            ("metadata_exchange.header_not_found", peerExchangeMalformed.load(ordering: .relaxed)),
+            ("metadata_exchange.header_too_large", peerExchangeTooLarge.load(ordering: .relaxed)),
             ("no_route", noRoute.load(ordering: .relaxed)),
             ("rbac.allowed", rbacAllowed.load(ordering: .relaxed)),
             ("rbac.denied", rbacDenied.load(ordering: .relaxed)),
