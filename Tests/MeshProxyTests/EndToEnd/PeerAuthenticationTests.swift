@@ -33,9 +33,14 @@ struct PeerAuthenticationTests {
     }
 
     /// The frontend's sidecar: identity `frontend`, `workload` as given, an outbound listener `main` routing every
-    /// host to the `backend` ServiceEntry, whose one endpoint is `backendPort` with `labels` and `serviceAccount`.
-    static func outboundYAML(_ pki: SpiffePKI, workload: String, backendPort: Int, labels: String, serviceAccount: String) -> String {
-        """
+    /// host to the `backend` ServiceEntry (or, `tcp`, splicing to it), whose one endpoint is `backendPort` with
+    /// `labels` and `serviceAccount`.
+    static func outboundYAML(
+        _ pki: SpiffePKI, workload: String, backendPort: Int, labels: String, serviceAccount: String, tcp: Bool = false
+    ) -> String {
+        let listener = tcp ? "protocol: tcp, cluster: backend.default.svc.cluster.local" : "protocol: http"
+        let port = tcp ? "{number: 9042, name: cql, protocol: TCP}" : "{number: 80, name: http, protocol: HTTP}"
+        return """
         apiVersion: meshctl.dev/v1alpha1
         kind: ProxyBootstrap
         metadata: {name: frontend-sidecar}
@@ -43,16 +48,16 @@ struct PeerAuthenticationTests {
           workload: \(workload)
           identity: {certificate: \(pki.file("frontend.crt")), key: \(pki.file("frontend.key")), ca: \(pki.file("ca.crt"))}
           listeners:
-          - {name: main, address: 127.0.0.1:0, protocol: http, direction: outbound}
+          - {name: main, address: 127.0.0.1:0, \(listener), direction: outbound}
         ---
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: backend, namespace: default}
         spec:
           hosts: [backend.default.svc.cluster.local]
-          ports: [{number: 80, name: http, protocol: HTTP}]
+          ports: [\(port)]
           resolution: STATIC
-          endpoints: [{address: 127.0.0.1, ports: {http: \(backendPort)}, labels: \(labels), serviceAccount: \(serviceAccount)}]
+          endpoints: [{address: 127.0.0.1, ports: {\(tcp ? "cql" : "http"): \(backendPort)}, labels: \(labels), serviceAccount: \(serviceAccount)}]
         ---
         apiVersion: networking.istio.io/v1
         kind: VirtualService
