@@ -64,23 +64,10 @@ enum PeerExchangeFrame {
     /// The Struct an `Any` (type URL 1, value 2) holds; `nil` if it is malformed or holds another type.
     private static func structFields(ofAny bytes: [UInt8]) -> [String: ProtobufValue]? {
         var reader = ProtobufReader(bytes[...])
-        var typeURL: String?
-        var value: ArraySlice<UInt8> = []
-        while !reader.isAtEnd {
-            guard let (field, wire) = reader.tag() else { return nil }
-            switch (field, wire) {
-            case (1, .lengthDelimited):
-                guard let text = reader.lengthDelimited() else { return nil }
-                typeURL = String(decoding: text, as: UTF8.self)
-            case (2, .lengthDelimited):
-                guard let payload = reader.lengthDelimited() else { return nil }
-                value = payload
-            default:
-                guard reader.skip(wire) else { return nil }
-            }
-        }
-        guard typeURL == structTypeURL else { return nil }
-        return ProtobufStruct.decode(Array(value))
+        guard let (typeURL, value) = reader.lengthDelimitedPair(),
+            typeURL.map({ String(decoding: $0, as: UTF8.self) }) == structTypeURL
+        else { return nil }
+        return ProtobufStruct.decode(Array(value ?? []))
     }
 
     private static func bigEndian(_ value: UInt32) -> [UInt8] {

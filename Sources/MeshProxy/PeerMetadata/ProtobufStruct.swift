@@ -66,25 +66,16 @@ enum ProtobufStruct {
                 guard reader.skip(wire) else { return nil }
                 continue
             }
-            guard var entry = reader.lengthDelimited().map(ProtobufReader.init) else { return nil }
-            var key = ""
-            var value = ProtobufValue.null
-            while !entry.isAtEnd {
-                guard let (entryField, entryWire) = entry.tag() else { return nil }
-                switch (entryField, entryWire) {
-                case (1, .lengthDelimited):
-                    guard let text = entry.lengthDelimited() else { return nil }
-                    key = String(decoding: text, as: UTF8.self)
-                case (2, .lengthDelimited):
-                    guard var nested = entry.lengthDelimited().map(ProtobufReader.init),
-                        let decoded = decodeValue(&nested, depth: depth + 1)
-                    else { return nil }
-                    value = decoded
-                default:
-                    guard entry.skip(entryWire) else { return nil }
-                }
+            guard var entry = reader.lengthDelimited().map(ProtobufReader.init), let (key, value) = entry.lengthDelimitedPair() else {
+                return nil
             }
-            fields[key] = value
+            var decoded = ProtobufValue.null
+            if let value {
+                var nested = ProtobufReader(value)
+                guard let nestedValue = decodeValue(&nested, depth: depth + 1) else { return nil }
+                decoded = nestedValue
+            }
+            fields[String(decoding: key ?? [], as: UTF8.self)] = decoded
         }
         return fields
     }

@@ -47,6 +47,23 @@ struct ProtobufReader {
         return value
     }
 
+    /// The rest of a message of two length-delimited fields 1 and 2 (a map entry's key and value, an `Any`'s type
+    /// URL and value), other fields skipped; either may be missing. `nil` when malformed.
+    mutating func lengthDelimitedPair() -> (first: ArraySlice<UInt8>?, second: ArraySlice<UInt8>?)? {
+        var first: ArraySlice<UInt8>?
+        var second: ArraySlice<UInt8>?
+        while !isAtEnd {
+            guard let (field, wire) = tag() else { return nil }
+            guard (field == 1 || field == 2) && wire == .lengthDelimited else {
+                guard skip(wire) else { return nil }
+                continue
+            }
+            guard let bytes = lengthDelimited() else { return nil }
+            if field == 1 { first = bytes } else { second = bytes }
+        }
+        return (first, second)
+    }
+
     /// Skips a field of `wire` type; false when it runs past the end.
     mutating func skip(_ wire: ProtobufWireType) -> Bool {
         switch wire {
