@@ -38,6 +38,28 @@ struct HandlerTests {
         #expect(classify("POST /") == .http1)
     }
 
+    @Test("the first-bytes router takes off the prefix its choice consumed, over split reads, and passes on the rest (EmbeddedChannel)")
+    func firstBytesConsumed() throws {
+        let channel = EmbeddedChannel()
+        var chosen: [Int] = []
+        let router = FirstBytesRouter<Int>(
+            classify: { bytes in bytes.count >= 4 ? Int(bytes[bytes.startIndex]) : nil },
+            consumed: { $0 },
+            configure: { _, choice in chosen.append(choice) })
+        try channel.pipeline.syncOperations.addHandler(router)
+        try channel.writeInbound(ByteBuffer(bytes: [3, 9]))
+        #expect(chosen.isEmpty)
+        try channel.writeInbound(ByteBuffer(bytes: [9, 7, 8]))
+        #expect(chosen == [3])
+        #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(bytes: [7, 8]))
+        try channel.writeInbound(ByteBuffer(bytes: [1]))
+        #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(bytes: [1]), "the router stepped aside")
+
+        let exact = EmbeddedChannel(handler: FirstBytesRouter<Int>(classify: { _ in 4 }, consumed: { $0 }, configure: { _, _ in }))
+        try exact.writeInbound(ByteBuffer(bytes: [4, 0, 0, 0]))
+        #expect(try exact.readInbound(as: ByteBuffer.self) == nil, "nothing left after the prefix: no empty read")
+    }
+
     @Test("hop-by-hop stripping and request ids")
     func headerPolicy() {
         var headers = HTTPHeaders([("Connection", "close, X-Foo"), ("X-Foo", "1"), ("TE", "gzip"), ("Host", "h")])
