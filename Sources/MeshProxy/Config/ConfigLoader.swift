@@ -52,6 +52,7 @@ public enum ConfigLoader {
             try ServiceEntryParser.apply(
                 spec, namespace: namespace, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
         }
+        ExtensionProviderParser.resolve(&config)
         for (namespace, spec) in destinationRules {
             try DestinationRuleParser.apply(spec, namespace: namespace, identity: identity, to: &config)
         }

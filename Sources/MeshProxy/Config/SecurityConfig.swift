@@ -19,6 +19,9 @@ public struct SecurityConfig: Sendable {
     public var requestAuthentications: [Resource<RequestAuthenticationSpec>] = []
     /// How the JWKS of rules with a `jwksUri` are fetched (ProxyBootstrap `spec.jwksFetch`).
     public var jwksFetch = JWKSFetchConfig()
+    /// The external authorizers CUSTOM policies may name, by name (ProxyBootstrap
+    /// `spec.meshConfig.extensionProviders`).
+    public var extensionProviders: [String: ExtAuthzProvider] = [:]
 
     public init(
         workload: Workload = Workload(namespace: "default"), rootNamespace: String = "istio-system",
