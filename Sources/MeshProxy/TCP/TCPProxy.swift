@@ -24,7 +24,16 @@ enum TCPProxy {
             let request = AuthzRequest(
                 port: info.port, sourcePrincipal: info.principal, sourceIP: info.clientAddress,
                 destinationIP: info.localAddress)
-            return authorizer.check(request) == .allowed
+            switch authorizer.check(request) {
+            case .allowed:
+                return true
+            case .denied:
+                return false
+            case .askProvider(let client):
+                // Istio applies an HTTP ext-authz provider to HTTP only: on TCP its CUSTOM policies are skipped.
+                guard client.provider.api == .http, case .allowed = authorizer.checkAfterProvider(request) else { return false }
+                return true
+            }
         }
         guard tls != nil else {
             guard authorize(channel) else {
