@@ -68,7 +68,7 @@ extension HTTPProxyHandler {
         guard var pending = pendingExtAuthz, let client = pending.client, let context else { return }
         pending.asked = true
         pendingExtAuthz = pending
-        var input = ExtAuthzClient.Input(head: pending.head, connection: connection)
+        var input = ExtAuthzClient.Input(head: pending.head, connection: connection, scheme: listener.scheme)
         if let limits = client.provider.requestBody {
             var body: [UInt8] = []
             for case .body(let buffer) in pending.parts { body += buffer.readableBytesView }

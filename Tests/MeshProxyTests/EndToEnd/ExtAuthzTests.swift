@@ -10,7 +10,9 @@ import Testing
 struct ExtAuthzTests {
     /// An inbound sidecar whose CUSTOM policy sends `/echo*` and `/status/*` to provider `ext-authz-http`
     /// (`provider` is its envoyExtAuthzHttp body, on port AUTHZ), plus a DENY policy on `/echo/blocked`.
-    static func yaml(provider: String, authzPort: Int, policyProvider: String = "ext-authz-http") -> String {
+    static func yaml(
+        provider: String, authzPort: Int, policyProvider: String = "ext-authz-http", api: String = "envoyExtAuthzHttp"
+    ) -> String {
         """
         kind: ProxyBootstrap
         metadata: {name: backend-sidecar}
@@ -19,7 +21,7 @@ struct ExtAuthzTests {
           meshConfig:
             extensionProviders:
             - name: ext-authz-http
-              envoyExtAuthzHttp: {service: ext-authz.default.svc.cluster.local, port: 8000, \(provider)}
+              \(api): {service: ext-authz.default.svc.cluster.local, port: 8000, \(provider)}
           listeners:
           - {name: main, address: 127.0.0.1:0, protocol: http, upstream: 127.0.0.1:UPSTREAM_0}
         ---
@@ -215,5 +217,49 @@ struct ExtAuthzTests {
         defer { Task { await strict.stop() } }
         #expect(try await strict.get("/echo", method: .POST, body: "0123456789abcdef").status == 413)
         #expect(authz.checks.count == 2)
+    }
+
+    @Test("a gRPC provider gets a CheckRequest over h2c: OK forwards with ok_response headers, a denial answers with denied_response")
+    func grpc() async throws {
+        let upstreams = try await Upstreams.start(["backend"])
+        let authz = try await GRPCExtAuthzServer.start(group: upstreams.group)
+        let proxy = try await ProxyHarness.start(
+            yaml: Self.yaml(provider: "timeout: 5s, includeRequestBodyInCheck: {maxRequestBytes: 64}", authzPort: authz.port, api: "envoyExtAuthzGrpc"),
+            upstreams: upstreams.servers, shorthand: false)
+        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+
+        let allowed = try await proxy.get("/echo?x=1", headers: [("x-ext-authz", "allow")], method: .POST, body: "hello")
+        #expect(allowed.status == 200)
+        #expect(allowed.body.contains("x-user: alice"))
+        #expect(allowed.body.contains("body=5"))
+        #expect(allowed.headers.first(name: "x-welcome") == "hello")
+        let check = try #require(authz.checks.first)
+        #expect(check.grpcPath == "/envoy.service.auth.v3.Authorization/Check")
+        #expect(check.path == "/echo?x=1")
+        #expect(check.body == "hello")
+        #expect(check.headers[":method"] == "POST")
+        #expect(check.headers["x-ext-authz"] == "allow", "the gRPC check carries every request header")
+
+        let denied = try await proxy.get("/echo")
+        #expect(denied.status == 401)
+        #expect(denied.body == "denied by grpc ext-authz")
+        #expect(denied.headers.first(name: "x-ext-authz-check-result") == "denied")
+        #expect(try await proxy.get("/ok").status == 200)
+        #expect(authz.checks.count == 2)
+        #expect(upstreams[0].requests == 2)
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("http.meshctl.ext_authz.ok: 1"))
+        #expect(stats.contains("http.meshctl.ext_authz.denied: 1"))
+    }
+
+    @Test("a gRPC provider that is down: failOpen allows, else statusOnError", arguments: [("failOpen: true", 200), ("statusOnError: \"503\"", 503)])
+    func grpcDown(_ provider: String, _ expected: Int) async throws {
+        let upstreams = try await Upstreams.start(["backend"])
+        let down = try await Self.closedPort(group: upstreams.group)
+        let proxy = try await ProxyHarness.start(
+            yaml: Self.yaml(provider: provider, authzPort: down, api: "envoyExtAuthzGrpc"), upstreams: upstreams.servers, shorthand: false)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(try await proxy.get("/echo").status == expected)
+        #expect(try await proxy.admin("/stats").body.contains("http.meshctl.ext_authz.error: 1"))
     }
 }

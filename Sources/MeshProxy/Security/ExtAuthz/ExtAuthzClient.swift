@@ -16,6 +16,8 @@ final class ExtAuthzClient: Sendable {
         var body: [UInt8]?
         var partial = false
         var connection: ConnectionInfo
+        /// `http` or `https`, as the listener serves.
+        var scheme: String
     }
 
     init(provider: ExtAuthzProvider, stats: ProxyStats) {
@@ -39,7 +41,11 @@ final class ExtAuthzClient: Sendable {
                 ExtAuthzHTTPCheck.decision(status: response.status, headers: response.headers, body: response.body, provider: provider)
             }
         case .grpc:
-            asked = eventLoop.makeSucceededFuture(.error("gRPC ext-authz is not built yet"))
+            let message = ExtAuthzGRPCCheck.request(for: input, packAsBytes: provider.requestBody?.packAsBytes ?? false)
+            asked = GRPCOneShot.call(
+                ExtAuthzGRPCCheck.path, message: message, target: endpoint, authority: "\(provider.service):\(provider.port)",
+                timeout: provider.timeout.timeAmount, on: eventLoop
+            ).flatMapThrowing { reply in try ExtAuthzGRPCCheck.decision(reply) }
         }
         return asked.recover { .error("\($0)") }.map { decision in
             switch decision {
