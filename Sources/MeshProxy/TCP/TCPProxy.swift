@@ -5,8 +5,9 @@ import NIOSSL
 
 /// Sets up a TCP listener's child channel: a splice end that reads nothing until the upstream connection
 /// (opened on the same event loop) is up, then bytes flow both ways with half-close. Under AuthorizationPolicy
-/// the connection is checked first (after the TLS handshake when there is one, so the peer identity is known)
-/// and closed when denied, before any upstream connection is opened.
+/// the connection is checked first (after the TLS handshake when there is one, so the peer identity is known;
+/// with a CUSTOM policy's gRPC provider, once it answers) and closed when denied, before any upstream
+/// connection is opened.
 enum TCPProxy {
     static func setUp(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime, tls: NIOSSLContext?) throws {
         guard listener.defaultCluster != nil else { throw ProxyError(.startup, "tcp listener without cluster") }
@@ -19,45 +20,59 @@ enum TCPProxy {
             connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
             return
         }
-        let authorize = { (channel: any Channel) -> Bool in
-            let info = ConnectionInfo.of(channel, listener: listener)
-            let request = AuthzRequest(
-                port: info.port, sourcePrincipal: info.principal, sourceIP: info.clientAddress,
-                destinationIP: info.localAddress)
-            switch authorizer.check(request) {
-            case .allowed:
-                return true
-            case .denied:
-                return false
-            case .askProvider(let client):
-                // Istio applies an HTTP ext-authz provider to HTTP only: on TCP its CUSTOM policies are skipped.
-                guard client.provider.api == .http, case .allowed = authorizer.checkAfterProvider(request) else { return false }
-                return true
+        // The splice end holds reads until it is paired, so nothing is lost while the connection is checked.
+        let admit = { (channel: any Channel) in
+            authorize(channel, authorizer: authorizer, listener: listener) { allowed in
+                if allowed {
+                    connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
+                } else {
+                    channel.close(promise: nil)
+                }
             }
         }
         guard tls != nil else {
-            guard authorize(channel) else {
-                channel.close(promise: nil)
-                return
-            }
             try sync.addHandler(downstream)
-            connectUpstream(channel, downstream: downstream, runtime: runtime, listener: listener)
+            admit(channel)
             return
         }
         let gate = HandshakeGate { context in
-            guard authorize(context.channel) else {
-                context.close(promise: nil)
-                return
-            }
             do {
                 try context.pipeline.syncOperations.addHandler(downstream)
             } catch {
                 context.close(promise: nil)
                 return
             }
-            connectUpstream(context.channel, downstream: downstream, runtime: runtime, listener: listener)
+            admit(context.channel)
         }
         try sync.addHandler(gate)
+    }
+
+    /// Whether AuthorizationPolicy admits the connection. A CUSTOM policy with a gRPC provider asks it first, as
+    /// Envoy's network ext_authz filter does (the peers only); one with an HTTP provider is skipped, as in Istio.
+    private static func authorize(
+        _ channel: any Channel, authorizer: InboundAuthorizer, listener: ListenerRuntime, then decided: @escaping (Bool) -> Void
+    ) {
+        let info = ConnectionInfo.of(channel, listener: listener)
+        let request = AuthzRequest(
+            port: info.port, sourcePrincipal: info.principal, sourceIP: info.clientAddress, destinationIP: info.localAddress)
+        func enforced() -> Bool {
+            guard case .allowed = authorizer.checkAfterProvider(request) else { return false }
+            return true
+        }
+        switch authorizer.check(request) {
+        case .allowed:
+            decided(true)
+        case .denied:
+            decided(false)
+        case .askProvider(let client) where client.provider.api == .http:
+            decided(enforced())
+        case .askProvider(let client):
+            let input = ExtAuthzClient.Input(connection: info, scheme: "")
+            client.check(input, on: channel.eventLoop).assumeIsolated().whenSuccess { decision in
+                guard case .allow = decision else { return decided(false) }
+                decided(enforced())
+            }
+        }
     }
 
     /// Istio's TCP metrics of a spliced connection: opened now, bytes each way and closed when it ends.

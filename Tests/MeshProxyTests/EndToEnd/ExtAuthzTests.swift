@@ -262,4 +262,45 @@ struct ExtAuthzTests {
         #expect(try await proxy.get("/echo").status == expected)
         #expect(try await proxy.admin("/stats").body.contains("http.meshctl.ext_authz.error: 1"))
     }
+
+    @Test("TCP: a gRPC provider is asked about each connection (closed when it denies); an HTTP provider's CUSTOM policy is skipped")
+    func tcp() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let echo = try await EchoServer.start(group: group)
+        func proxy(_ api: String, authzPort: Int) async throws -> ProxyHarness {
+            try await ProxyHarness.start(yaml: """
+                kind: ProxyBootstrap
+                metadata: {name: db-sidecar}
+                spec:
+                  workload: {namespace: default, labels: {app: db}}
+                  meshConfig: {extensionProviders: [{name: authz, \(api): {service: 127.0.0.1, port: \(authzPort)}}]}
+                  listeners: [{name: main, address: 127.0.0.1:0, protocol: tcp, upstream: 127.0.0.1:\(echo.localAddress!.port!)}]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: custom, namespace: default}
+                spec: {action: CUSTOM, provider: {name: authz}, rules: [{}]}
+                """, upstreams: [], shorthand: false)
+        }
+        func exchange(_ port: Int) async -> String {
+            (try? await EchoServer.halfCloseClient(port: port, send: "hello", group: group)) ?? ""
+        }
+        for allow in [true, false] {
+            let authz = try await GRPCExtAuthzServer.start(group: group, allowConnections: allow)
+            let sidecar = try await proxy("envoyExtAuthzGrpc", authzPort: authz.port)
+            #expect(await exchange(sidecar.port) == (allow ? "hello|bye" : ""))
+            #expect(authz.checks.count == 1)
+            #expect(authz.checks.first?.path == "", "a connection has no HTTP request")
+            await sidecar.stop()
+            await authz.stop()
+        }
+        let httpAuthz = try await ExtAuthzServer.start(group: group)
+        let skipped = try await proxy("envoyExtAuthzHttp", authzPort: httpAuthz.port)
+        #expect(await exchange(skipped.port) == "hello|bye")
+        #expect(httpAuthz.checks.isEmpty)
+        await skipped.stop()
+        await httpAuthz.stop()
+        try? await echo.close().get()
+        try? await group.shutdownGracefully()
+    }
 }

@@ -8,7 +8,8 @@ import NIOPosix
 /// An Envoy gRPC ext-authz service (`envoy.service.auth.v3.Authorization/Check`) for tests, h2c on 127.0.0.1,
 /// answering by the checked request's `x-ext-authz` header: `allow` → OK with `x-user: alice` for the upstream and
 /// `x-welcome: hello` for the client; anything else → PERMISSION_DENIED with a 401 denied response (header
-/// `x-ext-authz-check-result: denied`, body `denied by grpc ext-authz`). Records what each check carried.
+/// `x-ext-authz-check-result: denied`, body `denied by grpc ext-authz`). A check without an HTTP request (a TCP
+/// connection) is allowed when the server was started with `allowConnections`. Records what each check carried.
 final class GRPCExtAuthzServer: Sendable {
     /// One check: the gRPC path, and the `attributes.request.http` headers, path and body of the CheckRequest.
     struct Check: Sendable {
@@ -28,7 +29,7 @@ final class GRPCExtAuthzServer: Sendable {
         self.seen = seen
     }
 
-    static func start(group: any EventLoopGroup) async throws -> GRPCExtAuthzServer {
+    static func start(group: any EventLoopGroup, allowConnections: Bool = false) async throws -> GRPCExtAuthzServer {
         let seen = NIOLockedValueBox<[Check]>([])
         let channel = try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
@@ -38,7 +39,7 @@ final class GRPCExtAuthzServer: Sendable {
                     ) { stream in
                         stream.eventLoop.makeCompletedFuture {
                             try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                            try stream.pipeline.syncOperations.addHandler(Responder(seen: seen))
+                            try stream.pipeline.syncOperations.addHandler(Responder(seen: seen, allowConnections: allowConnections))
                         }
                     }
                 }
@@ -73,10 +74,14 @@ final class GRPCExtAuthzServer: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let seen: NIOLockedValueBox<[Check]>
+        let allowConnections: Bool
         var head: HTTPRequestHead?
         var body: [UInt8] = []
 
-        init(seen: NIOLockedValueBox<[Check]>) { self.seen = seen }
+        init(seen: NIOLockedValueBox<[Check]>, allowConnections: Bool) {
+            self.seen = seen
+            self.allowConnections = allowConnections
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
@@ -88,7 +93,7 @@ final class GRPCExtAuthzServer: Sendable {
                 }
                 seen.withLockedValue { $0.append(check) }
                 var reply = ProtoWriter()
-                if check.headers["x-ext-authz"] == "allow" {
+                if check.headers["x-ext-authz"] == "allow" || (check.headers.isEmpty && allowConnections) {
                     reply.message(1) { _ in }
                     reply.message(3) { ok in
                         ok.message(2) { $0.message(1) { $0.string(1, "x-user"); $0.string(2, "alice") } }

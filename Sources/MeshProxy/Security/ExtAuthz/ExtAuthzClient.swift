@@ -9,9 +9,9 @@ final class ExtAuthzClient: Sendable {
     private let stats: ProxyStats
     private let nextEndpoint = Atomic<Int>(0)
 
-    /// What the authorizer is told about a request.
+    /// What the authorizer is told about a request (or, without a head, a TCP connection).
     struct Input {
-        var head: HTTPRequestHead
+        var head: HTTPRequestHead?
         /// The buffered client body, when the provider includes it; `partial` when it was cut.
         var body: [UInt8]?
         var partial = false
@@ -33,7 +33,11 @@ final class ExtAuthzClient: Sendable {
         let asked: EventLoopFuture<ExtAuthzDecision>
         switch provider.api {
         case .http:
-            let check = ExtAuthzHTTPCheck.request(for: input.head, body: input.body, partial: input.partial, provider: provider)
+            guard let head = input.head else {
+                asked = eventLoop.makeSucceededFuture(.error("an HTTP provider checks HTTP requests, not TCP connections"))
+                break
+            }
+            let check = ExtAuthzHTTPCheck.request(for: head, body: input.body, partial: input.partial, provider: provider)
             let request = HTTPOneShot.Request(
                 method: check.method, target: endpoint, path: check.path, headers: check.headers, body: check.body,
                 timeout: provider.timeout.timeAmount)

@@ -1,23 +1,15 @@
+import NIOHTTP1
+
 /// Envoy's gRPC authorization service (`envoy.service.auth.v3.Authorization/Check`), as a pure translation: the
 /// `CheckRequest` for a client request and the decision in a `CheckResponse` (status OK allows, any other
 /// code denies with the `denied_response` status — 403 unless set —, headers and body).
 enum ExtAuthzGRPCCheck {
     static let path = "/envoy.service.auth.v3.Authorization/Check"
 
-    /// `CheckRequest`: `attributes` (1) with `source` (1) and `destination` (2) peers and `request` (4).`http` (2).
+    /// `CheckRequest`: `attributes` (1) with `source` (1) and `destination` (2) peers and, for an HTTP request,
+    /// `request` (4).`http` (2); a TCP connection (no head) is described by its peers alone.
     static func request(for input: ExtAuthzClient.Input, packAsBytes: Bool) -> [UInt8] {
-        let head = input.head, connection = input.connection
-        var headers: [String: String] = [:]
-        for (name, value) in head.headers {
-            let key = name.lowercased()
-            headers[key] = headers[key].map { $0 + "," + value } ?? value
-        }
-        let host = headers["host"] ?? ""
-        headers[":authority"] = host
-        headers[":method"] = head.method.rawValue
-        headers[":path"] = head.uri
-        headers[":scheme"] = input.scheme
-        if input.body != nil { headers["x-envoy-auth-partial-body"] = input.partial ? "true" : "false" }
+        let connection = input.connection
         var message = ProtoWriter()
         message.message(1) { attributes in
             attributes.message(1) { source in
@@ -32,27 +24,44 @@ enum ExtAuthzGRPCCheck {
                     }
                 }
             }
-            attributes.message(4) { request in
-                request.message(2) { http in
-                    http.string(1, headers["x-request-id"] ?? "")
-                    http.string(2, head.method.rawValue)
-                    for key in headers.keys.sorted() { http.mapEntry(3, key, headers[key]!) }
-                    http.string(4, head.uri)
-                    http.string(5, host)
-                    http.string(6, input.scheme)
-                    http.varint(9, UInt64(bitPattern: Int64(headers["content-length"].flatMap(Int64.init) ?? -1)))
-                    http.string(10, head.version.major == 2 ? "HTTP/2" : "HTTP/\(head.version.major).\(head.version.minor)")
-                    if let body = input.body {
-                        if packAsBytes {
-                            http.lengthDelimited(12, body)
-                        } else {
-                            http.string(11, String(decoding: body, as: UTF8.self))
-                        }
-                    }
+            if let head = input.head {
+                attributes.message(4) { request in
+                    request.message(2) { http(head, input, packAsBytes: packAsBytes, into: &$0) }
                 }
             }
         }
         return message.bytes
+    }
+
+    /// `AttributeContext.HttpRequest`: id, method, headers (a map, with pseudo-headers), path, host, scheme,
+    /// size, protocol, and the body as `body` or `raw_body`.
+    private static func http(_ head: HTTPRequestHead, _ input: ExtAuthzClient.Input, packAsBytes: Bool, into http: inout ProtoWriter) {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers {
+            let key = name.lowercased()
+            headers[key] = headers[key].map { $0 + "," + value } ?? value
+        }
+        let host = headers["host"] ?? ""
+        headers[":authority"] = host
+        headers[":method"] = head.method.rawValue
+        headers[":path"] = head.uri
+        headers[":scheme"] = input.scheme
+        if input.body != nil { headers["x-envoy-auth-partial-body"] = input.partial ? "true" : "false" }
+        http.string(1, headers["x-request-id"] ?? "")
+        http.string(2, head.method.rawValue)
+        for key in headers.keys.sorted() { http.mapEntry(3, key, headers[key]!) }
+        http.string(4, head.uri)
+        http.string(5, host)
+        http.string(6, input.scheme)
+        http.varint(9, UInt64(bitPattern: Int64(headers["content-length"].flatMap(Int64.init) ?? -1)))
+        http.string(10, head.version.major == 2 ? "HTTP/2" : "HTTP/\(head.version.major).\(head.version.minor)")
+        if let body = input.body {
+            if packAsBytes {
+                http.lengthDelimited(12, body)
+            } else {
+                http.string(11, String(decoding: body, as: UTF8.self))
+            }
+        }
     }
 
     /// The decision in a `CheckResponse`: `status` (1, google.rpc.Status), `denied_response` (2: HttpStatus
