@@ -56,6 +56,32 @@ struct ExtAuthzTests {
         headersToDownstreamOnAllow: [x-welcome]
         """
 
+    /// Upstream `backend` and the HTTP test authorizer on one event loop group, stopped together.
+    struct Fixture {
+        let upstreams: Upstreams
+        let authz: AuthzTestServer<ExtAuthzServer.Check>
+
+        static func start() async throws -> Fixture {
+            let upstreams = try await Upstreams.start(["backend"])
+            return Fixture(upstreams: upstreams, authz: try await ExtAuthzServer.start(group: upstreams.group))
+        }
+
+        /// A proxy for `yaml(provider:…)` in front of the upstream, its provider pointing at `authzPort` (default:
+        /// the HTTP authorizer).
+        func proxy(
+            _ provider: String, authzPort: Int? = nil, policyProvider: String = "ext-authz-http", api: String = "envoyExtAuthzHttp"
+        ) async throws -> ProxyHarness {
+            try await ProxyHarness.start(
+                yaml: ExtAuthzTests.yaml(provider: provider, authzPort: authzPort ?? authz.port, policyProvider: policyProvider, api: api),
+                upstreams: upstreams.servers, shorthand: false)
+        }
+
+        func stop() async {
+            await authz.stop()
+            await upstreams.stop()
+        }
+    }
+
     /// A port nothing listens on.
     static func closedPort(group: any EventLoopGroup) async throws -> Int {
         let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
@@ -66,11 +92,9 @@ struct ExtAuthzTests {
 
     @Test("an allowed check forwards the request with headersToUpstreamOnAllow and answers with headersToDownstreamOnAllow")
     func allow() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: Self.fullProvider, authzPort: authz.port), upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy(Self.fullProvider)
+        defer { Task { await proxy.stop(); await fixture.stop() } }
 
         let response = try await proxy.get(
             "/echo?x=1", headers: [("x-ext-authz", "allow"), ("x-ext-authz-extra", "1"), ("x-unrelated", "no"), ("authorization", "Bearer t")])
@@ -80,9 +104,9 @@ struct ExtAuthzTests {
         #expect(!response.body.contains("x-internal"), "only headersToUpstreamOnAllow reach the upstream")
         #expect(response.headers.first(name: "x-welcome") == "hello")
         #expect(response.headers.first(name: "x-internal") == nil)
-        #expect(upstreams[0].requests == 1)
+        #expect(fixture.upstreams[0].requests == 1)
 
-        let check = try #require(authz.checks.first)
+        let check = try #require(fixture.authz.checks.first)
         #expect(check.method == "GET")
         #expect(check.uri == "/check/echo?x=1", "pathPrefix + the original path")
         #expect(check.header("host") != nil)
@@ -98,11 +122,9 @@ struct ExtAuthzTests {
 
     @Test("a denied check answers with the authorizer's status, body and headersToDownstreamOnDeny; the upstream sees nothing")
     func deny() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: Self.fullProvider, authzPort: authz.port), upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy(Self.fullProvider)
+        defer { Task { await proxy.stop(); await fixture.stop() } }
 
         let refused = try await proxy.get("/status/200", headers: [("x-ext-authz", "deny"), ("x-ext-authz-status", "401")])
         #expect(refused.status == 401)
@@ -112,49 +134,42 @@ struct ExtAuthzTests {
         #expect(refused.headers.first(name: "x-deny-detail") == nil)
         let forbidden = try await proxy.get("/echo")
         #expect(forbidden.status == 403)
-        #expect(upstreams[0].requests == 0)
+        #expect(fixture.upstreams[0].requests == 0)
         let stats = try await proxy.admin("/stats").body
         #expect(stats.contains("http.meshctl.ext_authz.denied: 2"))
     }
 
     @Test("only requests matching the CUSTOM rules reach the authorizer; an allow still meets the DENY policies")
     func scope() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: "includeRequestHeadersInCheck: [x-ext-authz]", authzPort: authz.port), upstreams: upstreams.servers,
-            shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy("includeRequestHeadersInCheck: [x-ext-authz]")
+        defer { Task { await proxy.stop(); await fixture.stop() } }
 
         #expect(try await proxy.get("/ok").status == 200)
         #expect(try await proxy.get("/other/path", headers: [("x-ext-authz", "deny")]).status == 200)
-        #expect(authz.checks.isEmpty, "requests outside the CUSTOM rules are never checked")
+        #expect(fixture.authz.checks.isEmpty, "requests outside the CUSTOM rules are never checked")
         let blocked = try await proxy.get("/echo/blocked", headers: [("x-ext-authz", "allow")])
         #expect(blocked.status == 403)
         #expect(blocked.body == "RBAC: access denied")
-        #expect(authz.checks.count == 1, "CUSTOM is evaluated before DENY")
-        #expect(authz.checks.first?.uri == "/echo/blocked", "no pathPrefix: the original path")
-        #expect(upstreams[0].requests == 2)
+        #expect(fixture.authz.checks.count == 1, "CUSTOM is evaluated before DENY")
+        #expect(fixture.authz.checks.first?.uri == "/echo/blocked", "no pathPrefix: the original path")
+        #expect(fixture.upstreams[0].requests == 2)
     }
 
     @Test(
         "an unreachable authorizer or a 5xx answer: failOpen allows, else statusOnError (403 by default)",
         arguments: [("failOpen: true", 200), ("statusOnError: \"503\"", 503), ("timeout: 5s", 403)])
     func unreachable(_ provider: String, _ expected: Int) async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let down = try await Self.closedPort(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: provider, authzPort: down), upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let down = try await Self.closedPort(group: fixture.upstreams.group)
+        let proxy = try await fixture.proxy(provider, authzPort: down)
+        defer { Task { await proxy.stop(); await fixture.stop() } }
         #expect(try await proxy.get("/echo").status == expected)
 
-        let failing = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: provider + ", includeRequestHeadersInCheck: [x-ext-authz]", authzPort: authz.port),
-            upstreams: upstreams.servers, shorthand: false)
+        let failing = try await fixture.proxy(provider + ", includeRequestHeadersInCheck: [x-ext-authz]")
         defer { Task { await failing.stop() } }
         #expect(try await failing.get("/echo", headers: [("x-ext-authz", "fail")]).status == expected)
-        #expect(authz.checks.count == 1)
+        #expect(fixture.authz.checks.count == 1)
         let stats = try await failing.admin("/stats").body
         #expect(stats.contains("http.meshctl.ext_authz.error: 1"))
         #expect(stats.contains("http.meshctl.ext_authz.failure_mode_allowed: \(expected == 200 ? 1 : 0)"))
@@ -162,71 +177,57 @@ struct ExtAuthzTests {
 
     @Test("an authorizer slower than the provider's timeout is an error (statusOnError)")
     func timeout() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: "timeout: 300ms, statusOnError: \"504\", includeRequestHeadersInCheck: [x-ext-authz]", authzPort: authz.port),
-            upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy("timeout: 300ms, statusOnError: \"504\", includeRequestHeadersInCheck: [x-ext-authz]")
+        defer { Task { await proxy.stop(); await fixture.stop() } }
         let started = Date()
         #expect(try await proxy.get("/echo", headers: [("x-ext-authz", "slow")]).status == 504)
         #expect(Date().timeIntervalSince(started) < 1.8)
-        #expect(upstreams[0].requests == 0)
+        #expect(fixture.upstreams[0].requests == 0)
     }
 
     @Test("a CUSTOM policy naming an unknown provider fails closed and says so")
     func unknownProvider() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: "timeout: 5s", authzPort: authz.port, policyProvider: "opa"), upstreams: upstreams.servers,
-            shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy("timeout: 5s", policyProvider: "opa")
+        defer { Task { await proxy.stop(); await fixture.stop() } }
         let refused = try await proxy.get("/echo", headers: [("x-ext-authz", "allow")])
         #expect(refused.status == 403)
         #expect(refused.body.contains("unknown ext-authz provider \"opa\" (configured: \"ext-authz-http\")"))
         #expect(try await proxy.get("/ok").status == 200)
-        #expect(authz.checks.isEmpty)
-        #expect(upstreams[0].requests == 1)
+        #expect(fixture.authz.checks.isEmpty)
+        #expect(fixture.upstreams[0].requests == 1)
     }
 
     @Test("includeRequestBodyInCheck sends the body (cut with allowPartialMessage, else 413 past maxRequestBytes)")
     func body() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await ExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(
-                provider: "includeRequestHeadersInCheck: [x-ext-authz], includeRequestBodyInCheck: {maxRequestBytes: 8, allowPartialMessage: true}",
-                authzPort: authz.port),
-            upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy(
+            "includeRequestHeadersInCheck: [x-ext-authz], includeRequestBodyInCheck: {maxRequestBytes: 8, allowPartialMessage: true}")
+        defer { Task { await proxy.stop(); await fixture.stop() } }
         let whole = try await proxy.get("/echo", headers: [("x-ext-authz", "allow")], method: .POST, body: "hello")
         #expect(whole.status == 200)
         #expect(whole.body.contains("body=5"), "the upstream still gets the body")
-        #expect(authz.checks.last?.body == "hello")
-        #expect(authz.checks.last?.header("x-envoy-auth-partial-body") == "false")
+        #expect(fixture.authz.checks.last?.body == "hello")
+        #expect(fixture.authz.checks.last?.header("x-envoy-auth-partial-body") == "false")
         let long = try await proxy.get("/echo", headers: [("x-ext-authz", "allow")], method: .POST, body: "0123456789abcdef")
         #expect(long.body.contains("body=16"))
-        #expect(authz.checks.last?.body == "01234567")
-        #expect(authz.checks.last?.header("x-envoy-auth-partial-body") == "true")
-        #expect(authz.checks.last?.header("content-length") == "8")
+        #expect(fixture.authz.checks.last?.body == "01234567")
+        #expect(fixture.authz.checks.last?.header("x-envoy-auth-partial-body") == "true")
+        #expect(fixture.authz.checks.last?.header("content-length") == "8")
 
-        let strict = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: "failOpen: true, includeRequestBodyInCheck: {maxRequestBytes: 8}", authzPort: authz.port),
-            upstreams: upstreams.servers, shorthand: false)
+        let strict = try await fixture.proxy("failOpen: true, includeRequestBodyInCheck: {maxRequestBytes: 8}")
         defer { Task { await strict.stop() } }
         #expect(try await strict.get("/echo", method: .POST, body: "0123456789abcdef").status == 413)
-        #expect(authz.checks.count == 2)
+        #expect(fixture.authz.checks.count == 2)
     }
 
     @Test("a gRPC provider gets a CheckRequest over h2c: OK forwards with ok_response headers, a denial answers with denied_response")
     func grpc() async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let authz = try await GRPCExtAuthzServer.start(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: "timeout: 5s, includeRequestBodyInCheck: {maxRequestBytes: 64}", authzPort: authz.port, api: "envoyExtAuthzGrpc"),
-            upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await authz.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let authz = try await GRPCExtAuthzServer.start(group: fixture.upstreams.group)
+        let proxy = try await fixture.proxy("timeout: 5s, includeRequestBodyInCheck: {maxRequestBytes: 64}", authzPort: authz.port, api: "envoyExtAuthzGrpc")
+        defer { Task { await proxy.stop(); await authz.stop(); await fixture.stop() } }
 
         let allowed = try await proxy.get("/echo?x=1", headers: [("x-ext-authz", "allow")], method: .POST, body: "hello")
         #expect(allowed.status == 200)
@@ -246,7 +247,7 @@ struct ExtAuthzTests {
         #expect(denied.headers.first(name: "x-ext-authz-check-result") == "denied")
         #expect(try await proxy.get("/ok").status == 200)
         #expect(authz.checks.count == 2)
-        #expect(upstreams[0].requests == 2)
+        #expect(fixture.upstreams[0].requests == 2)
         let stats = try await proxy.admin("/stats").body
         #expect(stats.contains("http.meshctl.ext_authz.ok: 1"))
         #expect(stats.contains("http.meshctl.ext_authz.denied: 1"))
@@ -254,11 +255,10 @@ struct ExtAuthzTests {
 
     @Test("a gRPC provider that is down: failOpen allows, else statusOnError", arguments: [("failOpen: true", 200), ("statusOnError: \"503\"", 503)])
     func grpcDown(_ provider: String, _ expected: Int) async throws {
-        let upstreams = try await Upstreams.start(["backend"])
-        let down = try await Self.closedPort(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(
-            yaml: Self.yaml(provider: provider, authzPort: down, api: "envoyExtAuthzGrpc"), upstreams: upstreams.servers, shorthand: false)
-        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let fixture = try await Fixture.start()
+        let down = try await Self.closedPort(group: fixture.upstreams.group)
+        let proxy = try await fixture.proxy(provider, authzPort: down, api: "envoyExtAuthzGrpc")
+        defer { Task { await proxy.stop(); await fixture.stop() } }
         #expect(try await proxy.get("/echo").status == expected)
         #expect(try await proxy.admin("/stats").body.contains("http.meshctl.ext_authz.error: 1"))
     }

@@ -1,14 +1,13 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// An Envoy HTTP ext-authz service for tests, on 127.0.0.1, answering by the checked request's `x-ext-authz`
 /// header (like Istio's sample ext-authz server): `allow` → 200 with `x-ext-authz-check-result: allowed`,
 /// `x-user: alice`, `x-internal: secret`, `x-welcome: hello`; `slow` → the same after 2 s; `fail` → 500; anything
 /// else → 403 (or the status in `x-ext-authz-status`) with body `denied by ext-authz for PATH` and headers
 /// `x-ext-authz-check-result: denied`, `x-deny-detail: hidden`, `www-authenticate: Basic`. Records every check.
-final class ExtAuthzServer: Sendable {
+enum ExtAuthzServer {
     /// One check as the server saw it.
     struct Check: Sendable {
         var method: String
@@ -19,31 +18,9 @@ final class ExtAuthzServer: Sendable {
         func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
     }
 
-    let channel: any Channel
-    private let seen: NIOLockedValueBox<[Check]>
-    var port: Int { channel.localAddress!.port! }
-    var checks: [Check] { seen.withLockedValue { $0 } }
-
-    private init(channel: any Channel, seen: NIOLockedValueBox<[Check]>) {
-        self.channel = channel
-        self.seen = seen
+    static func start(group: any EventLoopGroup) async throws -> AuthzTestServer<Check> {
+        try await AuthzTestServer.start(group: group, http2: false) { Responder(seen: $0) }
     }
-
-    static func start(group: any EventLoopGroup) async throws -> ExtAuthzServer {
-        let seen = NIOLockedValueBox<[Check]>([])
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Responder(seen: seen))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return ExtAuthzServer(channel: channel, seen: seen)
-    }
-
-    func stop() async { try? await channel.close().get() }
 
     private final class Responder: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
@@ -93,17 +70,9 @@ final class ExtAuthzServer: Sendable {
                 headers.add(name: "www-authenticate", value: "Basic")
             }
             headers.add(name: "content-length", value: String(body.utf8.count))
-            let response = HTTPResponseHead(version: version, status: status, headers: headers)
-            let write = { [self] in
-                context.write(wrapOutboundOut(.head(response)), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            }
-            if delay > 0 {
-                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) { write() }
-            } else {
-                write()
-            }
+            respond(
+                HTTPResponseHead(version: version, status: status, headers: headers), body: context.channel.allocator.buffer(string: body),
+                delay: delay, context: context)
         }
     }
 }

@@ -1,8 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOHTTP2
-import NIOPosix
 @testable import MeshProxy
 
 /// An Envoy gRPC ext-authz service (`envoy.service.auth.v3.Authorization/Check`) for tests, h2c on 127.0.0.1,
@@ -10,7 +8,7 @@ import NIOPosix
 /// `x-welcome: hello` for the client; anything else → PERMISSION_DENIED with a 401 denied response (header
 /// `x-ext-authz-check-result: denied`, body `denied by grpc ext-authz`). A check without an HTTP request (a TCP
 /// connection) is allowed when the server was started with `allowConnections`. Records what each check carried.
-final class GRPCExtAuthzServer: Sendable {
+enum GRPCExtAuthzServer {
     /// One check: the gRPC path, and the `attributes.request.http` headers, path and body of the CheckRequest.
     struct Check: Sendable {
         var grpcPath: String
@@ -19,36 +17,9 @@ final class GRPCExtAuthzServer: Sendable {
         var body: String
     }
 
-    let channel: any Channel
-    private let seen: NIOLockedValueBox<[Check]>
-    var port: Int { channel.localAddress!.port! }
-    var checks: [Check] { seen.withLockedValue { $0 } }
-
-    private init(channel: any Channel, seen: NIOLockedValueBox<[Check]>) {
-        self.channel = channel
-        self.seen = seen
+    static func start(group: any EventLoopGroup, allowConnections: Bool = false) async throws -> AuthzTestServer<Check> {
+        try await AuthzTestServer.start(group: group, http2: true) { Responder(seen: $0, allowConnections: allowConnections) }
     }
-
-    static func start(group: any EventLoopGroup, allowConnections: Bool = false) async throws -> GRPCExtAuthzServer {
-        let seen = NIOLockedValueBox<[Check]>([])
-        let channel = try await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
-                    ) { stream in
-                        stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                            try stream.pipeline.syncOperations.addHandler(Responder(seen: seen, allowConnections: allowConnections))
-                        }
-                    }
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return GRPCExtAuthzServer(channel: channel, seen: seen)
-    }
-
-    func stop() async { try? await channel.close().get() }
 
     /// The `attributes.request.http` fields of a CheckRequest.
     static func check(path grpcPath: String, request: [UInt8]) throws -> Check {
@@ -111,11 +82,9 @@ final class GRPCExtAuthzServer: Sendable {
                 frame.writeInteger(UInt8(0))
                 frame.writeInteger(UInt32(reply.bytes.count))
                 frame.writeBytes(reply.bytes)
-                var headers = HTTPHeaders()
-                headers.add(name: "content-type", value: "application/grpc")
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(frame))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(["grpc-status": "0"])), promise: nil)
+                respond(
+                    HTTPResponseHead(version: head.version, status: .ok, headers: ["content-type": "application/grpc"]), body: frame,
+                    trailers: ["grpc-status": "0"], context: context)
             }
         }
     }
