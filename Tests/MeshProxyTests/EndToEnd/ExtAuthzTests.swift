@@ -156,6 +156,24 @@ struct ExtAuthzTests {
         #expect(fixture.upstreams[0].requests == 2)
     }
 
+    @Test("HTTP/2: concurrent streams of one connection are held and checked each on its own")
+    func http2() async throws {
+        let fixture = try await Fixture.start()
+        let proxy = try await fixture.proxy(Self.fullProvider + ", includeRequestBodyInCheck: {maxRequestBytes: 64}")
+        defer { Task { await proxy.stop(); await fixture.stop() } }
+        let allowed = try await HTTP2TestClient.send(
+            port: proxy.port, path: "/echo", headers: [("x-ext-authz", "allow")], body: "hello", count: 3, group: proxy.clientGroup)
+        #expect(allowed.map(\.status) == [200, 200, 200])
+        #expect(allowed.allSatisfy { $0.body.contains("body=5") && $0.body.contains("x-user: alice") })
+        let denied = try await HTTP2TestClient.send(
+            port: proxy.port, path: "/echo", headers: [("x-ext-authz", "deny")], body: "hello", count: 2, group: proxy.clientGroup)
+        #expect(denied.map(\.status) == [403, 403])
+        #expect(denied.first?.body == "denied by ext-authz for /check/echo")
+        #expect(fixture.authz.checks.count == 5)
+        #expect(fixture.authz.checks.allSatisfy { $0.body == "hello" })
+        #expect(fixture.upstreams[0].requests == 3)
+    }
+
     @Test(
         "an unreachable authorizer or a 5xx answer: failOpen allows, else statusOnError (403 by default)",
         arguments: [("failOpen: true", 200), ("statusOnError: \"503\"", 503), ("timeout: 5s", 403)])

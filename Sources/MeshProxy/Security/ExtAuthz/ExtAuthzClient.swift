@@ -27,30 +27,11 @@ final class ExtAuthzClient: Sendable {
 
     /// The decision, with errors already resolved by `failOpen`/`statusOnError`; never fails.
     func check(_ input: Input, on eventLoop: any EventLoop) -> EventLoopFuture<ExtAuthzDecision> {
-        let index = nextEndpoint.wrappingAdd(1, ordering: .relaxed).oldValue
-        let endpoint = provider.endpoints[index % provider.endpoints.count]
         let provider = self.provider, stats = self.stats
-        let asked: EventLoopFuture<ExtAuthzDecision>
-        switch provider.api {
-        case .http:
-            guard let head = input.head else {
-                asked = eventLoop.makeSucceededFuture(.error("an HTTP provider checks HTTP requests, not TCP connections"))
-                break
-            }
-            let check = ExtAuthzHTTPCheck.request(for: head, body: input.body, partial: input.partial, provider: provider)
-            let request = HTTPOneShot.Request(
-                method: check.method, target: endpoint, path: check.path, headers: check.headers, body: check.body,
-                timeout: provider.timeout.timeAmount)
-            asked = HTTPOneShot.send(request, on: eventLoop).map { response in
-                ExtAuthzHTTPCheck.decision(status: response.status, headers: response.headers, body: response.body, provider: provider)
-            }
-        case .grpc:
-            let message = ExtAuthzGRPCCheck.request(for: input, packAsBytes: provider.requestBody?.packAsBytes ?? false)
-            asked = GRPCOneShot.call(
-                ExtAuthzGRPCCheck.path, message: message, target: endpoint, authority: "\(provider.service):\(provider.port)",
-                timeout: provider.timeout.timeAmount, on: eventLoop
-            ).flatMapThrowing { reply in try ExtAuthzGRPCCheck.decision(reply) }
-        }
+        let index = nextEndpoint.wrappingAdd(1, ordering: .relaxed).oldValue
+        let asked = provider.endpoints.isEmpty
+            ? eventLoop.makeSucceededFuture(.error("provider \(provider.name) has no endpoint"))
+            : ask(input, at: provider.endpoints[index % provider.endpoints.count], on: eventLoop)
         return asked.recover { .error("\($0)") }.map { decision in
             switch decision {
             case .allow: stats.extAuthzOK.add(1, ordering: .relaxed)
@@ -60,6 +41,30 @@ final class ExtAuthzClient: Sendable {
                 if provider.failOpen { stats.extAuthzFailureModeAllowed.add(1, ordering: .relaxed) }
             }
             return decision.resolvingError(for: provider)
+        }
+    }
+
+    /// The authorizer's answer at `endpoint`, over the provider's API.
+    private func ask(_ input: Input, at endpoint: HostPort, on eventLoop: any EventLoop) -> EventLoopFuture<ExtAuthzDecision> {
+        let provider = self.provider
+        switch provider.api {
+        case .http:
+            guard let head = input.head else {
+                return eventLoop.makeSucceededFuture(.error("an HTTP provider checks HTTP requests, not TCP connections"))
+            }
+            let check = ExtAuthzHTTPCheck.request(for: head, body: input.body, partial: input.partial, provider: provider)
+            let request = HTTPOneShot.Request(
+                method: check.method, target: endpoint, path: check.path, headers: check.headers, body: check.body,
+                timeout: provider.timeout.timeAmount)
+            return HTTPOneShot.send(request, on: eventLoop).map { response in
+                ExtAuthzHTTPCheck.decision(status: response.status, headers: response.headers, body: response.body, provider: provider)
+            }
+        case .grpc:
+            let message = ExtAuthzGRPCCheck.request(for: input, packAsBytes: provider.requestBody?.packAsBytes ?? false)
+            return GRPCOneShot.call(
+                ExtAuthzGRPCCheck.path, message: message, target: endpoint, authority: "\(provider.service):\(provider.port)",
+                timeout: provider.timeout.timeAmount, on: eventLoop
+            ).flatMapThrowing { reply in try ExtAuthzGRPCCheck.decision(reply) }
         }
     }
 }
