@@ -86,6 +86,7 @@ extension HTTPProxyHandler {
         pendingExtAuthz = nil
         switch decision {
         case .deny(let status, let headers, let body):
+            responseFlags = "UAEX"  // Envoy's flag for a request the external authorizer refused
             localResponse(HTTPResponseStatus(statusCode: status), body: body, keepAlive: pending.keepAlive, start: pending.start, extraHeaders: headers)
         case .allow(let upstreamHeaders, let downstreamHeaders):
             if case .denied(let body) = listener.authorizer?.checkAfterProvider(pending.request) {

@@ -137,6 +137,8 @@ struct ExtAuthzTests {
         #expect(fixture.upstreams[0].requests == 0)
         let stats = try await proxy.admin("/stats").body
         #expect(stats.contains("http.meshctl.ext_authz.denied: 2"))
+        let prometheus = try await proxy.admin("/stats/prometheus").body.split(separator: "\n")
+        #expect(prometheus.contains { $0.hasPrefix("istio_requests_total{") && $0.contains("response_code=\"401\"") && $0.contains("response_flags=\"UAEX\"") })
     }
 
     @Test("only requests matching the CUSTOM rules reach the authorizer; an allow still meets the DENY policies")
