@@ -112,17 +112,9 @@ final class TestUpstream: Sendable {
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: String(body.utf8.count))
             headers.add(name: "x-upstream-id", value: id)
-            let response = HTTPResponseHead(version: head.version, status: status, headers: headers)
-            let write = { [self] in
-                context.write(wrapOutboundOut(.head(response)), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            }
-            if delay > 0 {
-                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) { write() }
-            } else {
-                write()
-            }
+            respond(
+                HTTPResponseHead(version: head.version, status: status, headers: headers), body: context.channel.allocator.buffer(string: body),
+                delay: delay, context: context)
         }
     }
 }
