@@ -39,6 +39,7 @@ extension BandwidthTests {
         // 200,000 bytes each way in all, less one second of burst, at 65,536 bytes/s: about 2.05 s. Each connection
         // on its own limit would be done in about 0.5 s.
         #expect(elapsed >= .milliseconds(1900), "took \(elapsed): the connections did not share the listener's limit")
-        #expect(elapsed < .seconds(5), "took \(elapsed): throttled below the listener's limit")
+        // A loose upper bound (a busy machine adds scheduling delay): throttling far below the limit fails it.
+        #expect(elapsed < .seconds(10), "took \(elapsed): throttled below the listener's limit")
     }
 }
