@@ -81,6 +81,11 @@ public struct AuthorizationEngine: Sendable {
         return Verdict(allowed: position >= denyEnd, policyIndex: position)
     }
 
+    /// The first CUSTOM policy with a rule that matches `request` (the request goes to its provider), if any.
+    public func matchingCustomPolicy(_ request: PreparedRequest) -> CompiledPolicy? {
+        policies.prefix(customCount).first { $0.firstMatch(request) != nil }
+    }
+
     /// The verdict when no rule decided.
     var noMatch: Verdict { Verdict(allowed: !hasAllow, policyIndex: -1) }
 

@@ -52,6 +52,7 @@ enum BootstrapParser {
         }
         if let root = try spec.string("rootNamespace") { config.security.rootNamespace = root }
         if let fetch = try spec.child("jwksFetch") { try applyJWKSFetch(fetch, to: &config.security.jwksFetch) }
+        if let mesh = try spec.child("meshConfig") { try ExtensionProviderParser.apply(mesh, to: &config.security) }
         for cluster in try spec.children("clusters") {
             let name = try cluster.requiredString("name").lowercased()
             var endpoints: [EndpointConfig] = []

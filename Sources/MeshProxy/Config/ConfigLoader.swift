@@ -55,6 +55,7 @@ public enum ConfigLoader {
         for entry in serviceEntries {
             try ServiceEntryParser.apply(entry, identity: autoIdentity, trustDomain: config.trustDomain, to: &config)
         }
+        ExtensionProviderParser.resolve(&config)
         for rule in destinationRules {
             try DestinationRuleParser.apply(rule, identity: identity, to: &config)
         }

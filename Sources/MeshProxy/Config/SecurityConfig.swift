@@ -22,6 +22,9 @@ public struct SecurityConfig: Sendable {
     var jwtRules: [RequestAuthenticator.Rule] = []
     /// How the JWKS of rules with a `jwksUri` are fetched (ProxyBootstrap `spec.jwksFetch`).
     public var jwksFetch = JWKSFetchConfig()
+    /// The external authorizers CUSTOM policies may name, by name (ProxyBootstrap
+    /// `spec.meshConfig.extensionProviders`).
+    public var extensionProviders: [String: ExtAuthzProvider] = [:]
 
     public init(
         workload: Workload = Workload(namespace: "default"), rootNamespace: String = "istio-system",

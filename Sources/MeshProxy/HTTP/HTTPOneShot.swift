@@ -4,14 +4,15 @@ import NIOPosix
 import NIOSSL
 
 /// A one-shot HTTP/1.1 request (connection closed after the answer) for the proxy's own calls: span export
-/// POSTs and JWKS GETs. Plain or over TLS, bounded in time and in the size of the body it keeps.
+/// POSTs, JWKS GETs and ext-authz checks. Plain or over TLS, bounded in time and in the size of the body it keeps.
 enum HTTPOneShot {
     struct Request: Sendable {
         var method: HTTPMethod = .GET
         var target: HostPort
         var path: String
+        /// Sent as given; `host` is added (the target) unless one is among them.
         var headers: [(String, String)] = []
-        var body: String?
+        var body: [UInt8]?
         /// TLS toward the target (`nil`: plaintext) and the server name sent and verified.
         var tls: NIOSSLContext?
         var serverName: String?
@@ -22,6 +23,7 @@ enum HTTPOneShot {
 
     struct Response: Sendable {
         let status: Int
+        let headers: [(String, String)]
         let body: [UInt8]
     }
 
@@ -55,13 +57,13 @@ enum HTTPOneShot {
                     response.fail(error)
                 case .success(let channel):
                     var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.path)
-                    head.headers.add(name: "host", value: "\(request.target)")
                     for (name, value) in request.headers { head.headers.add(name: name, value: value) }
-                    if let body = request.body { head.headers.add(name: "content-length", value: String(body.utf8.count)) }
+                    if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: "\(request.target)") }
+                    if let body = request.body { head.headers.add(name: "content-length", value: String(body.count)) }
                     head.headers.add(name: "connection", value: "close")
                     channel.write(HTTPClientRequestPart.head(head), promise: nil)
                     if let body = request.body {
-                        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
+                        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
                     }
                     channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
                     response.futureResult.whenComplete { _ in channel.close(promise: nil) }
@@ -75,6 +77,7 @@ enum HTTPOneShot {
         let promise: EventLoopPromise<Response>
         let limit: Int
         var status = 0
+        var headers: [(String, String)] = []
         var body: [UInt8] = []
 
         init(promise: EventLoopPromise<Response>, limit: Int) {
@@ -86,6 +89,7 @@ enum HTTPOneShot {
             switch unwrapInboundIn(data) {
             case .head(let head):
                 status = Int(head.status.code)
+                headers = head.headers.map { ($0.name, $0.value) }
             case .body(let buffer):
                 guard body.count + buffer.readableBytes <= limit else {
                     promise.fail(ResponseTooLarge(limit: limit))
@@ -94,7 +98,7 @@ enum HTTPOneShot {
                 }
                 body += buffer.readableBytesView
             case .end:
-                promise.succeed(Response(status: status, body: body))
+                promise.succeed(Response(status: status, headers: headers, body: body))
             }
         }
 

@@ -69,14 +69,31 @@ extension HTTPProxyHandler {
             }
         }
 
-        // Authorization (AuthorizationPolicy): denied requests get 403 and never reach the upstream.
-        if let authorizer = listener.authorizer,
-            case .denied(let body) = authorizer.check(authzRequest(head, identity: identity))
-        {
-            localResponse(.forbidden, body: body, keepAlive: keepAlive, start: start)
-            return
+        // Authorization (AuthorizationPolicy): denied requests get 403 and never reach the upstream; those a
+        // CUSTOM policy matches wait for its ext-authz provider.
+        if let authorizer = listener.authorizer {
+            let request = authzRequest(head, identity: identity)
+            switch authorizer.check(request) {
+            case .allowed:
+                break
+            case .denied(let body):
+                localResponse(.forbidden, body: body, keepAlive: keepAlive, start: start)
+                return
+            case .askProvider(let client):
+                awaitExtAuthz(
+                    client, PendingExtAuthz(head: head, request: request, identity: identity, keepAlive: keepAlive, isUpgrade: isUpgrade, start: start))
+                return
+            }
         }
+        forwardAuthorized(head, identity: identity, keepAlive: keepAlive, isUpgrade: isUpgrade, start: start, context: context)
+    }
 
+    /// An authorized request: answer `Expect`, route it, apply rate limits and faults, then start the first try.
+    func forwardAuthorized(
+        _ head: HTTPRequestHead, identity: RequestAuthenticator.Identity?, keepAlive: Bool, isUpgrade: Bool, start: NIODeadline,
+        context: ChannelHandlerContext
+    ) {
+        let stats = runtime.stats
         if head.headers.contains(name: "expect") {
             guard head.headers.first(name: "expect")?.lowercased() == "100-continue" else {
                 localResponse(.expectationFailed, body: "", keepAlive: false, start: start)
@@ -202,6 +219,7 @@ extension HTTPProxyHandler {
     }
 
     func requestBody(_ buffer: ByteBuffer) {
+        if pendingExtAuthz != nil { return holdDuringExtAuthz(.body(buffer)) }
         guard var exchange else { return }
         runtime.stats.downstreamCxRxBytes.add(buffer.readableBytes, ordering: .relaxed)
         exchange.receivedBodyBytes += buffer.readableBytes
@@ -228,6 +246,7 @@ extension HTTPProxyHandler {
     }
 
     func requestEnd(_ trailers: HTTPHeaders?) {
+        if pendingExtAuthz != nil { return holdDuringExtAuthz(.end(trailers)) }
         guard exchange != nil else { return }
         exchange!.machine.requestDidEnd()
         exchange!.trailers = trailers

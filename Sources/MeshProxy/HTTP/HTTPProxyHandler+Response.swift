@@ -207,7 +207,9 @@ extension HTTPProxyHandler {
     ) {
         var headers = HTTPHeaders()
         headers.add(name: "content-length", value: String(body.utf8.count))
-        if !body.isEmpty { headers.add(name: "content-type", value: "text/plain") }
+        if !body.isEmpty, !extraHeaders.contains(where: { $0.0.lowercased() == "content-type" }) {
+            headers.add(name: "content-type", value: "text/plain")
+        }
         for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         if peerAsked { runtime.peerHeaders.set(in: &headers) }
         if !keepAlive && !isHTTP2 { headers.add(name: "connection", value: "close") }

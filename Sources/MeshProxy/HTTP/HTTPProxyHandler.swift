@@ -45,6 +45,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var peerCache: (value: String, metadata: PeerMetadata?)?
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
+    /// The current request while a CUSTOM policy's ext-authz provider is asked about it.
+    var pendingExtAuthz: PendingExtAuthz?
 
     /// The downstream connection's addresses and mTLS peer (for authorization).
     let connection: ConnectionInfo
@@ -96,6 +98,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         idleTimer?.cancel()
         idleTimer = nil
         if exchange != nil { abandonExchange() }
+        if pendingExtAuthz != nil { abandonExtAuthz() }
         if !isHTTP2 {
             loop.unregister(self)
             let stats = runtime.stats
@@ -111,7 +114,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Closes the connection once it is idle (graceful shutdown).
     func drain() {
         guard let context else { return }
-        if exchange == nil {
+        if exchange == nil && pendingExtAuthz == nil {
             if isHTTP2 { return }  // the HTTP/2 connection handler sends GOAWAY when the parent closes
             closing = true
             context.close(promise: nil)
@@ -142,7 +145,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A reload replaced the config (called on this loop): an idle connection moves over now, or closes if it
     /// can't; a busy one moves when its request ends.
     func configReplaced() {
-        guard exchange == nil, !closing, !upgraded, let context else { return }
+        guard exchange == nil, pendingExtAuthz == nil, !closing, !upgraded, let context else { return }
         if !adoptLatestConfig() && !isHTTP2 {
             closing = true
             context.close(promise: nil)
@@ -168,6 +171,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if pendingExtAuthz?.holdsReads == true {
+            readPending = true
+            return
+        }
         if let exchange, !exchange.machine.requestEnded, !(exchange.upstream?.isWritable ?? false) {
             readPending = true
             return
@@ -216,7 +223,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             idleTimer = nil
             guard let context = self.context, !closing else { return }
             let timeout = currentIdleLimit
-            if exchange != nil {
+            if exchange != nil || pendingExtAuthz != nil {
                 scheduleIdleCheck(after: timeout)
                 return
             }

@@ -3,13 +3,17 @@ import MeshPolicy
 import Synchronization
 
 /// AuthorizationPolicy enforcement for inbound traffic: MeshPolicy's compiled engine, built once per config
-/// for the proxy's workload, plus Envoy's `rbac.allowed`/`rbac.denied` counters and AUDIT log lines.
+/// for the proxy's workload, plus Envoy's `rbac.allowed`/`rbac.denied` counters and AUDIT log lines. A request
+/// matching a CUSTOM policy goes to the policy's ext-authz provider first (`askProvider`); only when that allows
+/// do DENY and ALLOW policies decide (`checkAfterProvider`).
 final class InboundAuthorizer: Sendable {
     /// What happens to a request or connection.
-    enum Outcome: Equatable {
+    enum Outcome {
         case allowed
         /// Refused: the body Envoy sends (`RBAC: access denied`) or why a CUSTOM policy refused.
         case denied(String)
+        /// A CUSTOM policy matched: ask its provider, then call `checkAfterProvider` if it allows.
+        case askProvider(ExtAuthzClient)
     }
 
     /// Envoy's body for a request its RBAC filter denies.
@@ -23,13 +27,22 @@ final class InboundAuthorizer: Sendable {
     let shadowAllow: AuthorizationEngine?
     let shadowDeny: AuthorizationEngine?
     private let shadowCounters: ShadowCounters
+    /// The provider of the workload's CUSTOM policies, when they name one configured provider.
+    private let extAuthz: ExtAuthzClient?
+    /// Why a matching CUSTOM policy denies when there is no usable provider.
+    private let customRefusal: String
 
     /// `nil` when no AuthorizationPolicy applies to the workload (nothing to enforce, no cost per request).
     init?(security: SecurityConfig, stats: ProxyStats) {
-        // No ext-authz provider can be configured yet: a matching CUSTOM policy denies, and says why.
+        let setup = CustomProviderSetup(security: security)
+        if let problem = setup.problem { StandardError.write("ext-authz: \(problem)\n") }
+        extAuthz = setup.provider.map { ExtAuthzClient(provider: $0, stats: stats) }
+        customRefusal = setup.problem ?? ""
+        // A matching CUSTOM policy passes here only when its provider is usable (and was asked already).
+        let usable = setup.provider?.name
         let engine = AuthorizationEngine(
             policies: security.authorizationPolicies, workload: security.workload,
-            rootNamespace: security.rootNamespace, customProviderAllows: { _ in false })
+            rootNamespace: security.rootNamespace, customProviderAllows: { $0 == usable })
         func shadow(_ action: AuthorizationAction) -> AuthorizationEngine? {
             let dryRun = security.authorizationPolicies.filter { $0.dryRun && $0.reference.action == action }.map(\.enforced)
             let shadow = AuthorizationEngine(policies: dryRun, workload: security.workload, rootNamespace: security.rootNamespace)
@@ -62,9 +75,21 @@ final class InboundAuthorizer: Sendable {
         ]
     }
 
-    /// The outcome for `request`; counts it and logs AUDIT matches on standard error.
+    /// The outcome for `request`: `askProvider` when it matches a CUSTOM policy with a usable provider, else
+    /// the verdict, counted, with AUDIT matches logged on standard error.
     func check(_ request: AuthzRequest) -> Outcome {
         let prepared = PreparedRequest(request)
+        countShadowVerdicts(prepared)
+        if let extAuthz, engine.matchingCustomPolicy(prepared) != nil { return .askProvider(extAuthz) }
+        return enforce(prepared, request)
+    }
+
+    /// The outcome of the DENY and ALLOW policies for a request the CUSTOM provider allowed.
+    func checkAfterProvider(_ request: AuthzRequest) -> Outcome {
+        enforce(PreparedRequest(request), request)
+    }
+
+    private func countShadowVerdicts(_ prepared: PreparedRequest) {
         if let shadowAllow {
             if shadowAllow.decide(prepared).allowed {
                 shadowCounters.allowAllowed.add(1, ordering: .relaxed)
@@ -79,6 +104,9 @@ final class InboundAuthorizer: Sendable {
                 shadowCounters.denyDenied.add(1, ordering: .relaxed)
             }
         }
+    }
+
+    private func enforce(_ prepared: PreparedRequest, _ request: AuthzRequest) -> Outcome {
         guard !engine.isEmpty else { return .allowed }
         let verdict = engine.decide(prepared)
         if !engine.auditPolicies.isEmpty, let audited = engine.audit(prepared) {
@@ -92,8 +120,7 @@ final class InboundAuthorizer: Sendable {
         if verdict.policyIndex >= 0, verdict.policyIndex < engine.policies.count {
             let policy = engine.policies[verdict.policyIndex]
             if policy.reference.action == .custom {
-                return .denied(
-                    "\(Self.deniedBody): CUSTOM policy \(policy.reference) needs ext-authz provider \"\(policy.provider ?? "")\", which meshctl proxy does not support yet")
+                return .denied("\(Self.deniedBody): CUSTOM policy \(policy.reference): \(customRefusal)")
             }
         }
         return .denied(Self.deniedBody)

@@ -22,6 +22,12 @@ final class ProxyStats: Sendable {
     /// Requests and connections AuthorizationPolicy let through / refused (Envoy's RBAC filter stats).
     let rbacAllowed = Atomic<Int>(0)
     let rbacDenied = Atomic<Int>(0)
+    /// Checks of CUSTOM policies' ext-authz provider: allowed, denied, failed, and failed but let through
+    /// (`failOpen`) — Envoy's ext_authz filter stats.
+    let extAuthzOK = Atomic<Int>(0)
+    let extAuthzDenied = Atomic<Int>(0)
+    let extAuthzError = Atomic<Int>(0)
+    let extAuthzFailureModeAllowed = Atomic<Int>(0)
     /// Requests RequestAuthentication let through with a valid token / refused with 401 (Envoy's jwt_authn).
     let jwtAllowed = Atomic<Int>(0)
     let jwtDenied = Atomic<Int>(0)
@@ -100,6 +106,10 @@ final class ProxyStats: Sendable {
             ("no_route", noRoute.load(ordering: .relaxed)),
             ("rbac.allowed", rbacAllowed.load(ordering: .relaxed)),
             ("rbac.denied", rbacDenied.load(ordering: .relaxed)),
+            ("ext_authz.ok", extAuthzOK.load(ordering: .relaxed)),
+            ("ext_authz.denied", extAuthzDenied.load(ordering: .relaxed)),
+            ("ext_authz.error", extAuthzError.load(ordering: .relaxed)),
+            ("ext_authz.failure_mode_allowed", extAuthzFailureModeAllowed.load(ordering: .relaxed)),
             ("jwt_authn.allowed", jwtAllowed.load(ordering: .relaxed)),
             ("jwt_authn.denied", jwtDenied.load(ordering: .relaxed)),
             ("jwt_authn.jwks_fetch_success", jwksFetchSuccess.load(ordering: .relaxed)),

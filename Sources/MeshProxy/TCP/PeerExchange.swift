@@ -5,18 +5,11 @@ import NIOCore
 /// `then` adds the splice end, which gets the bytes that came after the frame. A refused frame closes the
 /// connection and is counted in /stats.
 enum PeerExchange {
-    /// Waits for the TLS handshake of a TCP connection (either end); `admit` may refuse the connection then
-    /// (authorization). When the handshake negotiated the exchange, the frames are swapped; `then` gets the
-    /// channel and the peer's metadata (`nil` without the exchange). Whatever fails closes the connection.
-    static func gate(
-        runtime: ProxyRuntime, admit: @escaping (any Channel) -> Bool = { _ in true },
-        then: @escaping (any Channel, PeerMetadata?) throws -> Void
-    ) -> HandshakeGate {
+    /// Waits for the TLS handshake of a TCP connection (either end). When it negotiated the exchange, the frames
+    /// are swapped; `then` gets the channel and the peer's metadata (`nil` without the exchange). Whatever fails
+    /// closes the connection.
+    static func gate(runtime: ProxyRuntime, then: @escaping (any Channel, PeerMetadata?) throws -> Void) -> HandshakeGate {
         HandshakeGate { context, protocolName in
-            guard admit(context.channel) else {
-                context.close(promise: nil)
-                return
-            }
             do {
                 guard protocolName == PeerExchangeFrame.protocolName else {
                     try then(context.channel, nil)

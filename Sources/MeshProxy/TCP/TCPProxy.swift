@@ -4,12 +4,12 @@ import NIOPosix
 import NIOSSL
 
 /// Sets up a TCP listener's child channel: a splice end that reads nothing until the upstream connection
-/// (opened on the same event loop) is up, then bytes flow both ways with half-close. Under TLS the upstream
-/// connection waits for the handshake; under AuthorizationPolicy the connection is checked then (so the peer
-/// identity is known) and closed when denied, before any upstream connection is opened. When the handshake
-/// negotiated Istio's TCP metadata exchange, the peers' frames are swapped first (`PeerExchange`). A gateway
-/// PASSTHROUGH listener picks the cluster by the SNI of each connection (`TLSPassthrough`), the others use their
-/// default cluster.
+/// (opened on the same event loop) is up, then bytes flow both ways with half-close. Under TLS the rest waits
+/// for the handshake, and when it negotiated Istio's TCP metadata exchange the peers' frames are swapped first
+/// (`PeerExchange`). Under AuthorizationPolicy the connection is checked then (the peer identity is known; with
+/// a CUSTOM policy's gRPC provider, once it answers) and closed when denied, before any upstream connection is
+/// opened. A gateway PASSTHROUGH listener picks the cluster by the SNI of each connection (`TLSPassthrough`),
+/// the others use their default cluster.
 enum TCPProxy {
     static func setUp(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime, tls: NIOSSLContext?) throws {
         let defaultCluster = listener.defaultCluster
@@ -18,31 +18,61 @@ enum TCPProxy {
         let sync = channel.pipeline.syncOperations
         if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
         let downstream = SpliceHandler(buckets: listener.bandwidthBuckets(direction: .upload))
-        func splice(_ channel: any Channel, peer: PeerMetadata?) throws {
-            guard let cluster = defaultCluster else {
-                try TLSPassthrough.route(channel, downstream: downstream, runtime: runtime, listener: listener)
-                return
-            }
-            try channel.pipeline.syncOperations.addHandler(downstream)
-            connectUpstream(channel, downstream: downstream, cluster: cluster, runtime: runtime, listener: listener, peer: peer)
+        // The splice end of a default-cluster connection is added first: it reads nothing until paired, so it
+        // keeps what arrives while the connection is checked. A PASSTHROUGH connection reads its ClientHello
+        // only once admitted.
+        func hold(_ channel: any Channel) throws {
+            if defaultCluster != nil { try channel.pipeline.syncOperations.addHandler(downstream) }
         }
-        let authorize = { (channel: any Channel) -> Bool in
-            guard let authorizer = listener.authorizer else { return true }
-            let info = ConnectionInfo.of(channel, listener: listener)
-            let request = AuthzRequest(
-                port: info.port, sourcePrincipal: info.principal, sourceIP: info.clientAddress,
-                destinationIP: info.localAddress)
-            return authorizer.check(request) == .allowed
+        func proceed(_ channel: any Channel, peer: PeerMetadata?) throws {
+            if let cluster = defaultCluster {
+                connectUpstream(channel, downstream: downstream, cluster: cluster, runtime: runtime, listener: listener, peer: peer)
+            } else {
+                try TLSPassthrough.route(channel, downstream: downstream, runtime: runtime, listener: listener)
+            }
+        }
+        // `peer`: the caller's metadata, when the exchange brought it.
+        func admit(_ channel: any Channel, peer: PeerMetadata?) throws {
+            try hold(channel)
+            guard let authorizer = listener.authorizer else { return try proceed(channel, peer: peer) }
+            authorize(channel, authorizer: authorizer, listener: listener) { allowed in
+                guard allowed else { return channel.close(promise: nil) }
+                do { try proceed(channel, peer: peer) } catch { channel.close(promise: nil) }
+            }
         }
         guard tls != nil else {
-            guard authorize(channel) else {
-                channel.close(promise: nil)
-                return
-            }
-            try splice(channel, peer: nil)
+            try admit(channel, peer: nil)
             return
         }
-        try sync.addHandler(PeerExchange.gate(runtime: runtime, admit: authorize) { channel, peer in try splice(channel, peer: peer) })
+        try sync.addHandler(PeerExchange.gate(runtime: runtime) { channel, peer in try admit(channel, peer: peer) })
+    }
+
+    /// Whether AuthorizationPolicy admits the connection. A CUSTOM policy with a gRPC provider asks it first, as
+    /// Envoy's network ext_authz filter does (the peers only); one with an HTTP provider is skipped, as in Istio.
+    private static func authorize(
+        _ channel: any Channel, authorizer: InboundAuthorizer, listener: ListenerRuntime, then decided: @escaping (Bool) -> Void
+    ) {
+        let info = ConnectionInfo.of(channel, listener: listener)
+        let request = AuthzRequest(
+            port: info.port, sourcePrincipal: info.principal, sourceIP: info.clientAddress, destinationIP: info.localAddress)
+        func enforced() -> Bool {
+            guard case .allowed = authorizer.checkAfterProvider(request) else { return false }
+            return true
+        }
+        switch authorizer.check(request) {
+        case .allowed:
+            decided(true)
+        case .denied:
+            decided(false)
+        case .askProvider(let client) where client.provider.api == .http:
+            decided(enforced())
+        case .askProvider(let client):
+            let input = ExtAuthzClient.Input(connection: info, scheme: "")
+            client.check(input, on: channel.eventLoop).assumeIsolated().whenSuccess { decision in
+                guard case .allow = decision else { return decided(false) }
+                decided(enforced())
+            }
+        }
     }
 
     /// Istio's TCP metrics of a spliced connection: opened now, bytes each way and closed when it ends. The

@@ -70,7 +70,7 @@ final class SpanExporter: Sendable {
 
     private func post(_ body: String, to collector: HostPort, path: String, spans: Int) -> EventLoopFuture<Void> {
         let request = HTTPOneShot.Request(
-            method: .POST, target: collector, path: path, headers: [("content-type", "application/json")], body: body,
+            method: .POST, target: collector, path: path, headers: [("content-type", "application/json")], body: Array(body.utf8),
             maxResponseBytes: 64 << 10)
         return HTTPOneShot.send(request, on: eventLoop).map { response in
             if (200..<300).contains(response.status) {

@@ -38,6 +38,16 @@ import Testing
         try AuthzTable.check(row)
     }
 
+    @Test func theEngineNamesTheCustomPolicyWhoseRulesMatch() throws {
+        let policies = try AuthzTable.compile([
+            AuthzTable.policy("ext", "CUSTOM", "provider: {name: opa}, rules: [{to: [{operation: {paths: [/admin*]}}]}]"),
+            AuthzTable.deny("[{}]"),
+        ])
+        let engine = AuthorizationEngine(policies: policies, workload: Workload(namespace: "foo"))
+        #expect(engine.matchingCustomPolicy(PreparedRequest(AuthzTable.get("/admin/users")))?.reference.description == "foo/ext")
+        #expect(engine.matchingCustomPolicy(PreparedRequest(AuthzTable.get("/public"))) == nil, "DENY policies are not CUSTOM")
+    }
+
     @Test func auditMatchesAreReported() throws {
         let policies = try AuthzTable.compile([AuthzTable.policy("audit-all", "AUDIT", "rules: [{}]")])
         let decision = AuthorizationEvaluator(policies: policies).evaluate(AuthzTable.get(), for: Workload(namespace: "foo"))

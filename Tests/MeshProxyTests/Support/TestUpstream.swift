@@ -8,7 +8,8 @@ import Synchronization
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
 /// `/fail-then-ok/K` (503 for the first K requests, then 200), anything else 200 `ok`.
 /// Every response carries `x-upstream-id`; `requests` counts what arrived. Given a certificate and key, it
-/// serves HTTPS with them.
+/// serves HTTPS with them; given a client CA too, it requires a client certificate from that CA and answers with
+/// its serial number in `x-client-serial`.
 final class TestUpstream: Sendable {
     let id: String
     let channel: any Channel
@@ -22,13 +23,19 @@ final class TestUpstream: Sendable {
     var requests: Int { counter.requests.load(ordering: .relaxed) }
 
     static func start(
-        id: String, group: any EventLoopGroup, failAll: Bool = false, tls: (certificate: String, key: String)? = nil
+        id: String, group: any EventLoopGroup, failAll: Bool = false, tls: (certificate: String, key: String)? = nil,
+        clientCA: String? = nil
     ) async throws -> TestUpstream {
         let counter = Counter()
         let context = try tls.map { tls in
-            try NIOSSLContext(configuration: .makeServerConfiguration(
+            var configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))))
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+            if let clientCA {
+                configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+                configuration.certificateVerification = .noHostnameVerification
+            }
+            return try NIOSSLContext(configuration: configuration)
         }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -112,17 +119,11 @@ final class TestUpstream: Sendable {
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: String(body.utf8.count))
             headers.add(name: "x-upstream-id", value: id)
-            let response = HTTPResponseHead(version: head.version, status: status, headers: headers)
-            let write = { [self] in
-                context.write(wrapOutboundOut(.head(response)), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            }
-            if delay > 0 {
-                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) { write() }
-            } else {
-                write()
-            }
+            let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+            if let client = tls?.peerCertificate { headers.add(name: "x-client-serial", value: client.serialHex) }
+            respond(
+                HTTPResponseHead(version: head.version, status: status, headers: headers), body: context.channel.allocator.buffer(string: body),
+                delay: delay, context: context)
         }
     }
 }
