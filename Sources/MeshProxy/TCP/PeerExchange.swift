@@ -7,15 +7,17 @@ import NIOCore
 enum PeerExchange {
     /// Waits for the TLS handshake of a TCP connection (either end). When it negotiated the exchange, the frames
     /// are swapped; `then` gets the channel and the peer's metadata (`nil` without the exchange). Whatever fails
-    /// closes the connection.
-    static func gate(runtime: ProxyRuntime, then: @escaping (any Channel, PeerMetadata?) throws -> Void) -> HandshakeGate {
+    /// closes the connection; a refused frame also calls `refused` at once (the TLS close may wait for the peer).
+    static func gate(
+        runtime: ProxyRuntime, refused: @escaping () -> Void = {}, then: @escaping (any Channel, PeerMetadata?) throws -> Void
+    ) -> HandshakeGate {
         HandshakeGate { context, protocolName in
             do {
                 guard protocolName == PeerExchangeFrame.protocolName else {
                     try then(context.channel, nil)
                     return
                 }
-                try start(context.channel, runtime: runtime, then: then)
+                try start(context.channel, runtime: runtime, refused: refused, then: then)
             } catch {
                 context.close(promise: nil)
             }
@@ -24,7 +26,8 @@ enum PeerExchange {
 
     /// Sends our frame and reads the peer's.
     private static func start(
-        _ channel: any Channel, runtime: ProxyRuntime, then: @escaping (any Channel, PeerMetadata?) throws -> Void
+        _ channel: any Channel, runtime: ProxyRuntime, refused: @escaping () -> Void,
+        then: @escaping (any Channel, PeerMetadata?) throws -> Void
     ) throws {
         let stats = runtime.stats
         stats.peerExchangeFound.add(1, ordering: .relaxed)
@@ -45,7 +48,10 @@ enum PeerExchange {
                 return length
             },
             configure: { context, parse in
-                guard case .frame(let peer, _) = parse else { throw Refused() }
+                guard case .frame(let peer, _) = parse else {
+                    refused()
+                    throw Refused()
+                }
                 try then(context.channel, peer)
             })
         try channel.pipeline.syncOperations.addHandler(reader)

@@ -139,8 +139,8 @@ enum TCPProxy {
                     let upstreamEnd = SpliceHandler(buckets: listener.bandwidthBuckets(direction: .download))
                     var joined = false
                     func join(_ upstreamPeer: PeerMetadata?) throws {
-                        joined = true
                         try upstream.pipeline.syncOperations.addHandler(upstreamEnd)
+                        joined = true
                         SpliceHandler.pair(downstream, upstreamEnd)
                         meter(
                             channel, downstream: downstream, upstream: upstreamEnd, cluster: cluster, runtime: runtime,
@@ -155,7 +155,9 @@ enum TCPProxy {
                         upstream.closeFuture.assumeIsolated().whenComplete { _ in if !joined { channel.close(promise: nil) } }
                         channel.closeFuture.assumeIsolated().whenComplete { _ in if !joined { upstream.close(promise: nil) } }
                         try upstream.pipeline.syncOperations.addHandler(
-                            PeerExchange.gate(runtime: runtime) { _, upstreamPeer in try join(upstreamPeer) })
+                            PeerExchange.gate(runtime: runtime, refused: { channel.close(promise: nil) }) { _, upstreamPeer in
+                                try join(upstreamPeer)
+                            })
                     } catch {
                         upstream.close(promise: nil)
                         channel.close(promise: nil)

@@ -172,4 +172,40 @@ struct TCPPeerExchangeTests {
             #expect(!(try await server.admin("/stats/prometheus").body.contains("istio_tcp_connections_opened_total")))
         }
     }
+
+    @Test("an upstream that negotiates the exchange but sends a bad frame: the client's connection is closed, the frame counted")
+    func badUpstreamFrame() async throws {
+        let pki = try SpiffePKI.make(clients: ["frontend"])
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.file("backend.crt")).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.file("backend.key"), format: .pem)))
+        configuration.applicationProtocols = [PeerExchangeFrame.protocolName]
+        let context = try NIOSSLContext(configuration: configuration)
+        // A mesh peer gone wrong: it takes the exchange, then answers with anything but a frame.
+        let upstream = try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    channel.writeAndFlush(ByteBuffer(string: "SSH-2.0-OpenSSH_9.6\r\n"), promise: nil)
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let client = try await ProxyHarness.start(
+            yaml: PeerAuthenticationTests.outboundYAML(
+                pki, workload: "{name: frontend-v2, namespace: default}", backendPort: upstream.localAddress!.port!,
+                labels: "{security.istio.io/tlsMode: istio}", serviceAccount: "backend", tcp: true),
+            upstreams: [], shorthand: false)
+        defer {
+            Task {
+                await client.stop()
+                try? await upstream.close().get()
+                try? await group.shutdownGracefully()
+            }
+        }
+        let reply = (try? await EchoServer.halfCloseClient(port: client.port, send: "hello", group: client.clientGroup)) ?? ""
+        #expect(reply == "")
+        #expect(try await client.admin("/stats").body.contains("metadata_exchange.initial_header_not_found: 1"))
+        #expect(!(try await client.admin("/stats/prometheus").body.contains("istio_tcp_connections_opened_total")))
+    }
 }
