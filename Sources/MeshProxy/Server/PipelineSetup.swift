@@ -74,6 +74,7 @@ enum PipelineSetup {
         ]
         var streams = NIOHTTP2Handler.StreamConfiguration()
         streams.targetWindowSize = 1 << 20
+        try channel.pipeline.syncOperations.addHandler(FlushCoalescer())
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: streams
         ) { stream in
