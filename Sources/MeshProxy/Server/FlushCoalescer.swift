@@ -1,10 +1,11 @@
 import NIOCore
 
 /// Holds a connection's flushes back until the event loop has handled its current batch of I/O events, then
-/// flushes once. On an HTTP/2 connection every stream's response ends with a flush of its own; the responses
-/// that complete in one batch (their upstreams answered together) then leave in one write (and, under TLS, one
-/// record) instead of one each, as Envoy writes once per loop iteration. Sits on the network side of the
-/// HTTP/2 handler.
+/// flushes once, as Envoy writes once per loop iteration. On a downstream HTTP/2 connection the responses of
+/// streams that complete in one batch leave in one write (and, under TLS, one record) instead of one each; on an
+/// upstream connection, every request read in a batch is parsed before any is written, so the upstream woken by
+/// the first write doesn't preempt the proxy once per request. Sits on the network side of the protocol
+/// handlers (after TLS).
 final class FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
