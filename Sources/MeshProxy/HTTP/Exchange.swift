@@ -2,8 +2,9 @@ import NIOCore
 import NIOHTTP1
 
 /// One request/response passing through an `HTTPProxyHandler`: what was asked, where it goes, what has been
-/// sent each way, and the retry bookkeeping.
-struct Exchange {
+/// sent each way, and the retry bookkeeping. A class: the handler reads and updates it many times per request,
+/// and a struct this size was copied (with a retain of every reference in it) at each of those.
+final class Exchange {
     /// The request as it goes upstream (rewritten, hop-by-hop fields removed).
     var head: HTTPRequestHead
     let start: NIODeadline

@@ -162,7 +162,7 @@ extension HTTPProxyHandler {
             applyRouteRewrites(rule, original: head, to: &upstreamHead)
         }
         let hashKey = hashInput(for: cluster, head: head)
-        var exchange = Exchange(
+        let exchange = Exchange(
             head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
             retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
         if isUpgrade { exchange.retaining = false }
@@ -199,7 +199,7 @@ extension HTTPProxyHandler {
     }
 
     func requestBody(_ buffer: ByteBuffer) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         runtime.stats.downstreamCxRxBytes.add(buffer.readableBytes, ordering: .relaxed)
         exchange.receivedBodyBytes += buffer.readableBytes
         if let maxBody = runtime.config.limits.maxRequestBodyBytes, exchange.receivedBodyBytes > maxBody {
@@ -221,7 +221,6 @@ extension HTTPProxyHandler {
                 exchange.bufferedBytes = 0
             }
         }
-        self.exchange = exchange
     }
 
     func requestEnd(_ trailers: HTTPHeaders?) {

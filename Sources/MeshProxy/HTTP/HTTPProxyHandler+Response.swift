@@ -30,7 +30,7 @@ extension HTTPProxyHandler {
     }
 
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         let status = Int(head.status.code)
         if status == 101, exchange.isUpgrade {
             switchToTunnel(head, context: context)
@@ -61,7 +61,6 @@ extension HTTPProxyHandler {
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }
-        self.exchange = exchange
         context.write(wrapOutboundOut(.head(response)), promise: nil)
     }
 
