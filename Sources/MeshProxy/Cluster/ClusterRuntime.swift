@@ -12,6 +12,9 @@ final class ClusterRuntime: Sendable {
     let tlsContext: NIOSSLContext?
     /// The context of auto mTLS toward meshed endpoints (no DestinationRule TLS, an identity, meshed endpoints).
     let autoMTLSContext: NIOSSLContext?
+    /// The destination service of outbound metrics: the service host of the cluster's name
+    /// (`outbound|9080||reviews.default.svc.cluster.local`), worked out once rather than per request.
+    let metricsDestination: IstioMetrics.Labels.DestinationService?
     private let roundRobin = Atomic<Int>(0)
 
     init(config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil) {
@@ -19,6 +22,8 @@ final class ClusterRuntime: Sendable {
         self.endpoints = endpoints
         self.tlsContext = tlsContext
         self.autoMTLSContext = autoMTLSContext
+        self.metricsDestination = IstioMetrics.Labels.DestinationService(
+            host: config.name.split(separator: "|").first.map(String.init) ?? config.name)
     }
 
     /// How connections to `endpoint` are secured: the cluster's own TLS, else auto mTLS when the endpoint is

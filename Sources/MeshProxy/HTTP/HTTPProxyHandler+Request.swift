@@ -84,8 +84,8 @@ extension HTTPProxyHandler {
         }
 
         let decision = listener.resolve(head, roll: loop.nextRandom())
-        if metricLabels.reporter == "source", case .forward(let target, _) = decision {
-            metricLabels.setDestinationService(target.config.name.split(separator: "|").first.map(String.init) ?? target.config.name)
+        if metricLabels.reporter == "source", case .forward(let target, _) = decision, let destination = target.metricsDestination {
+            metricLabels.setDestinationService(destination)
         }
 
         // Local rate limits (token buckets): over the limit answers 429 before any upstream work.
