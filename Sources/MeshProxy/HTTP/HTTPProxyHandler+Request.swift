@@ -253,7 +253,7 @@ extension HTTPProxyHandler {
         let grpc = head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true
         // Requests on one connection mostly share these: reuse the last labels (the listener can't change
         // between requests without the connection adopting a new config, which resets the cache).
-        if let cached = labelCache, cached.host == host, cached.grpc == grpc, cached.listener === listener {
+        if let cached = metricsCache.labels, cached.host == host, cached.grpc == grpc, cached.listener === listener {
             return cached.labels
         }
         var labels = listener.metricLabels
@@ -266,7 +266,7 @@ extension HTTPProxyHandler {
                 labels.sourceWorkloadNamespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
             }
         }
-        labelCache = (host, grpc, listener, labels)
+        metricsCache.labels = (host, grpc, listener, labels)
         return labels
     }
 
@@ -278,11 +278,11 @@ extension HTTPProxyHandler {
         labels.grpcResponseStatus = grpcStatus
         let micros = Int((NIODeadline.now() - start).nanoseconds / 1000)
         let series: IstioMetrics.RequestSeries
-        if let last = lastSeries, last.labels == labels {
+        if let last = metricsCache.series, last.labels == labels {
             series = last
         } else {
             series = runtime.stats.istio.series(for: labels)
-            lastSeries = series
+            metricsCache.series = series
         }
         series.record(durationMicros: micros, requestBytes: requestBytes, responseBytes: responseBytes)
         finishSpan(labels, requestBytes: requestBytes)

@@ -64,6 +64,7 @@ enum PipelineSetup {
         loop.registerHTTP2(channel, listener: listener)
         channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(channel) }
         let info = ConnectionInfo.of(channel, listener: listener)
+        let metricsCache = NIOLoopBound(RequestMetricsCache(), eventLoop: channel.eventLoop)
         let limits = runtime.config.limits
         let idle = HTTP2IdleTimer(channel: channel, idleTimeout: limits.idleTimeout, drain: limits.drainTimeout)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
@@ -85,7 +86,9 @@ enum PipelineSetup {
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try sync.addHandler(
-                    HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info))
+                    HTTPProxyHandler(
+                        runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info,
+                        metricsCache: metricsCache.value))
             }
         }
     }
