@@ -9,12 +9,7 @@ struct RequestMetricsCacheTests {
     @Test("handlers sharing a connection's cache (HTTP/2 streams) reuse its labels and series; other hosts replace them")
     func streamsShareLabelsAndSeries() throws {
         let loop = EmbeddedEventLoop()
-        var config = ProxyConfig()
-        config.routes = RouteTable(virtualHosts: [
-            VirtualHost(name: "vs", domains: ["*"], routes: [HTTPRouteRule(action: .directResponse(status: 200, body: "hi"))])
-        ])
-        config.listeners = [ListenerConfig(name: "main", address: HostPort(host: "127.0.0.1", port: 0), protocol: .http)]
-        let runtime = try ProxyRuntime(config: config, group: loop)
+        let runtime = try ProxyRuntime.answering("hi", on: loop)
         let cache = RequestMetricsCache()
         func request(host: String) throws {
             let handler = HTTPProxyHandler(
