@@ -1,11 +1,11 @@
 import NIOCore
 
 /// Holds a connection's flushes back until the event loop has handled its current batch of I/O events, then
-/// flushes once, as Envoy writes once per loop iteration. On a downstream HTTP/2 connection the responses of
-/// streams that complete in one batch leave in one write (and, under TLS, one record) instead of one each; on an
-/// upstream connection, every request read in a batch is parsed before any is written, so the upstream woken by
-/// the first write doesn't preempt the proxy once per request. Sits on the network side of the protocol
-/// handlers (after TLS).
+/// flushes once, as Envoy writes once per loop iteration. Every request and response read in a batch is handled
+/// before any of them is written, so an upstream or client woken by the first write doesn't preempt the proxy
+/// once per request; on an HTTP/2 connection, the responses of streams that complete in one batch also leave in
+/// one write (and, under TLS, one record) instead of one each. Sits on the network side of the HTTP handlers
+/// (after TLS) of downstream and upstream connections.
 final class FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer

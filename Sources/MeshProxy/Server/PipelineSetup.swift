@@ -48,6 +48,7 @@ enum PipelineSetup {
         let loop = runtime.loopState(for: channel.eventLoop)
         let info = ConnectionInfo.of(channel, listener: listener)
         let sync = channel.pipeline.syncOperations
+        try sync.addHandler(FlushCoalescer())
         try sync.addHandler(HTTPResponseEncoder())
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
         try sync.addHandler(HTTPServerPipelineHandler())
