@@ -48,7 +48,7 @@ enum PipelineSetup {
         let loop = runtime.loopState(for: channel.eventLoop)
         let info = ConnectionInfo.of(channel, listener: listener)
         let sync = channel.pipeline.syncOperations
-        try sync.addHandler(FlushCoalescer())
+        try sync.addHandler(FlushCoalescer.above(sync))
         try sync.addHandler(HTTPResponseEncoder())
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
         try sync.addHandler(HTTPServerPipelineHandler())
@@ -76,7 +76,7 @@ enum PipelineSetup {
         ]
         var streams = NIOHTTP2Handler.StreamConfiguration()
         streams.targetWindowSize = 1 << 20
-        try channel.pipeline.syncOperations.addHandler(FlushCoalescer())
+        try channel.pipeline.syncOperations.addHandler(FlushCoalescer.above(channel.pipeline.syncOperations))
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: streams
         ) { stream in

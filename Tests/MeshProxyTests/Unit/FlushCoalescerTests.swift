@@ -16,11 +16,11 @@ struct FlushCoalescerTests {
         }
     }
 
-    private func channel() throws -> (EmbeddedChannel, FlushCounter) {
+    private func channel(gathersWrites: Bool = false) throws -> (EmbeddedChannel, FlushCounter) {
         let counter = FlushCounter()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(counter)
-        try channel.pipeline.syncOperations.addHandler(FlushCoalescer())
+        try channel.pipeline.syncOperations.addHandler(FlushCoalescer(gathersWrites: gathersWrites))
         return (channel, counter)
     }
 
@@ -57,5 +57,24 @@ struct FlushCoalescerTests {
 
         channel.embeddedEventLoop.run()
         #expect(counter.flushes == 1)
+    }
+
+    @Test("above TLS, small writes leave as one buffer (one record); a large one follows what was gathered")
+    func gathersSmallWrites() throws {
+        let (channel, _) = try channel(gathersWrites: true)
+        let frameHeader = channel.eventLoop.makePromise(of: Void.self)
+        channel.write(ByteBuffer(string: "header"), promise: frameHeader)
+        channel.write(ByteBuffer(string: "+payload"), promise: nil)
+        let large = ByteBuffer(repeating: 0x61, count: FlushCoalescer.gatherLimit + 1)
+        channel.write(large, promise: nil)
+        channel.write(ByteBuffer(string: "end"), promise: nil)
+        channel.flush()
+        channel.embeddedEventLoop.run()
+
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "header+payload"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == large)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "end"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        try frameHeader.futureResult.wait()
     }
 }
