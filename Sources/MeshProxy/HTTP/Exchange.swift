@@ -2,8 +2,10 @@ import NIOCore
 import NIOHTTP1
 
 /// One request/response passing through an `HTTPProxyHandler`: what was asked, where it goes, what has been
-/// sent each way; its decisions (retry, answer, reuse) are `machine`'s.
-struct Exchange {
+/// sent each way; its decisions (retry, answer, reuse) are `machine`'s. A class: the handler reads and updates it
+/// many times per request, and a struct this size was copied (with a retain of every reference in it) at each of
+/// those.
+final class Exchange {
     /// The request as it goes upstream (rewritten, hop-by-hop fields removed).
     var head: HTTPRequestHead
     let start: NIODeadline

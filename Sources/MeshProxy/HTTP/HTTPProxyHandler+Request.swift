@@ -104,8 +104,8 @@ extension HTTPProxyHandler {
         }
 
         let decision = listener.resolve(head, roll: loop.nextRandom())
-        if metricLabels.reporter == "source", case .forward(let target, _) = decision {
-            metricLabels.setDestinationService(target.config.name.split(separator: "|").first.map(String.init) ?? target.config.name)
+        if metricLabels.reporter == "source", case .forward(let target, _) = decision, let destination = target.metricsDestination {
+            metricLabels.setDestinationService(destination)
         }
 
         // Local rate limits (token buckets): over the limit answers 429 before any upstream work.
@@ -183,7 +183,7 @@ extension HTTPProxyHandler {
             applyRouteRewrites(rule, original: head, to: &upstreamHead)
         }
         let hashKey = hashInput(for: cluster, head: head)
-        var exchange = Exchange(
+        let exchange = Exchange(
             head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
             retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
         exchange.extraResponseHeaders = rateLimitHeaders
@@ -220,7 +220,7 @@ extension HTTPProxyHandler {
 
     func requestBody(_ buffer: ByteBuffer) {
         if pendingExtAuthz != nil { return holdDuringExtAuthz(.body(buffer)) }
-        guard var exchange else { return }
+        guard let exchange else { return }
         runtime.stats.downstreamCxRxBytes.add(buffer.readableBytes, ordering: .relaxed)
         exchange.receivedBodyBytes += buffer.readableBytes
         if let maxBody = runtime.config.limits.maxRequestBodyBytes, exchange.receivedBodyBytes > maxBody {
@@ -242,7 +242,6 @@ extension HTTPProxyHandler {
                 exchange.bufferedBytes = 0
             }
         }
-        self.exchange = exchange
     }
 
     func requestEnd(_ trailers: HTTPHeaders?) {
@@ -276,7 +275,7 @@ extension HTTPProxyHandler {
         let grpc = head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true
         // Requests on one connection mostly share these: reuse the last labels (the listener can't change
         // between requests without the connection adopting a new config, which resets the cache).
-        if let cached = labelCache, cached.host == host, cached.grpc == grpc, cached.listener === listener {
+        if let cached = metricsCache.labels, cached.host == host, cached.grpc == grpc, cached.listener === listener {
             return cached.labels
         }
         var labels = listener.metricLabels
@@ -289,7 +288,7 @@ extension HTTPProxyHandler {
                 labels.source.namespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
             }
         }
-        labelCache = (host, grpc, listener, labels)
+        metricsCache.labels = (host, grpc, listener, labels)
         return labels
     }
 
@@ -301,11 +300,11 @@ extension HTTPProxyHandler {
         labels.grpcResponseStatus = grpcStatus
         let micros = Int((NIODeadline.now() - start).nanoseconds / 1000)
         let series: IstioMetrics.RequestSeries
-        if let last = lastSeries, last.labels == labels {
+        if let last = metricsCache.series, last.labels == labels {
             series = last
         } else {
             series = runtime.stats.istio.series(for: labels)
-            lastSeries = series
+            metricsCache.series = series
         }
         series.record(durationMicros: micros, requestBytes: requestBytes, responseBytes: responseBytes)
         finishSpan(labels, requestBytes: requestBytes)

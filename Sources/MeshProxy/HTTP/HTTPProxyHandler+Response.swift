@@ -30,10 +30,9 @@ extension HTTPProxyHandler {
     }
 
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         let status = Int(head.status.code)
         let action = exchange.machine.responseHead(status: status)
-        self.exchange = exchange
         switch action {
         case .ignore:
             return  // informational: Expect was answered by the proxy itself
@@ -64,7 +63,6 @@ extension HTTPProxyHandler {
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }
-        self.exchange = exchange
         context.write(wrapOutboundOut(.head(response)), promise: nil)
     }
 
@@ -80,7 +78,7 @@ extension HTTPProxyHandler {
 
     /// The response ended: recycle the upstream connection, account, and get ready for the next request.
     func finishExchange(trailers: HTTPHeaders?) {
-        guard var exchange, let context else { return }
+        guard let exchange, let context else { return }
         if let code = trailers?.first(name: "grpc-status") { grpcStatus = code }
         if let upstream = exchange.upstream {
             upstream.owner = nil
@@ -94,7 +92,6 @@ extension HTTPProxyHandler {
             case .reuse: loop.release(upstream)
             case .close: upstream.close()
             }
-            self.exchange = exchange
         }
         complete(status: exchange.machine.status, trailers: trailers, context: context)
     }

@@ -91,7 +91,7 @@ enum TCPProxy {
             labels.connectionSecurityPolicy = principal == nil ? "none" : "mutual_tls"
             labels.source.principal = principal ?? "unknown"
         }
-        labels.setDestinationService(cluster.config.name.split(separator: "|").first.map(String.init) ?? cluster.config.name)
+        if let destination = cluster.metricsDestination { labels.setDestinationService(destination) }
         let metrics = runtime.stats.istio
         metrics.recordTCP(labels, opened: 1)
         channel.closeFuture.assumeIsolated().whenComplete { _ in
