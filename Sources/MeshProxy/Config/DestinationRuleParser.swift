@@ -97,7 +97,12 @@ enum DestinationRuleParser {
 
     private static func outlierDetection(_ outlier: OutlierDetection, field: FieldPath) throws(ProxyError) -> OutlierDetectionConfig {
         var detection = OutlierDetectionConfig()
-        if let value = outlier.consecutive5xxErrors ?? outlier.consecutiveErrors { detection.consecutive5xxErrors = max(0, value) }
+        // Istio maps the deprecated consecutiveErrors to gateway errors only (502, 503, 504).
+        if let value = outlier.consecutiveErrors, value > 0 {
+            detection.consecutiveGatewayErrors = value
+            detection.consecutive5xxErrors = 0
+        }
+        if let value = outlier.consecutive5xxErrors { detection.consecutive5xxErrors = max(0, value) }
         if let value = outlier.consecutiveGatewayErrors { detection.consecutiveGatewayErrors = max(0, value) }
         if let value = try field.at("baseEjectionTime").duration(outlier.baseEjectionTime) { detection.baseEjectionTime = value }
         if let value = try field.at("interval").duration(outlier.interval) { detection.interval = value }

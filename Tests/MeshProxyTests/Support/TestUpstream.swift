@@ -7,8 +7,8 @@ import Synchronization
 /// A real HTTP/1.1 upstream on 127.0.0.1 for end-to-end tests. Paths:
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
 /// `/fail-then-ok/K` (503 for the first K requests, then 200), anything else 200 `ok`.
-/// Every response carries `x-upstream-id`; `requests` counts what arrived. Given a certificate and key, it
-/// serves HTTPS with them.
+/// Every response carries `x-upstream-id`; `requests` counts what arrived. While failing (`failAll` at start) every
+/// answer is a 500, or the status given to `fail(with:)`. Given a certificate and key, it serves HTTPS with them.
 final class TestUpstream: Sendable {
     let id: String
     let channel: any Channel
@@ -16,15 +16,24 @@ final class TestUpstream: Sendable {
 
     final class Counter: Sendable {
         let requests = Atomic<Int>(0)
+        let failing = Atomic<Bool>(false)
+        let failStatus = Atomic<Int>(500)
     }
 
     var port: Int { channel.localAddress!.port! }
     var requests: Int { counter.requests.load(ordering: .relaxed) }
 
+    /// Makes every later answer `status` (`nil`: back to normal answers).
+    func fail(with status: Int?) {
+        if let status { counter.failStatus.store(status, ordering: .relaxed) }
+        counter.failing.store(status != nil, ordering: .relaxed)
+    }
+
     static func start(
         id: String, group: any EventLoopGroup, failAll: Bool = false, tls: (certificate: String, key: String)? = nil
     ) async throws -> TestUpstream {
         let counter = Counter()
+        counter.failing.store(failAll, ordering: .relaxed)
         let context = try tls.map { tls in
             try NIOSSLContext(configuration: .makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
@@ -36,7 +45,7 @@ final class TestUpstream: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Responder(id: id, counter: counter, failAll: failAll))
+                    try channel.pipeline.syncOperations.addHandler(Responder(id: id, counter: counter))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -58,14 +67,12 @@ final class TestUpstream: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
         let id: String
         let counter: Counter
-        let failAll: Bool
         var head: HTTPRequestHead?
         var bodyBytes = 0
 
-        init(id: String, counter: Counter, failAll: Bool) {
+        init(id: String, counter: Counter) {
             self.id = id
             self.counter = counter
-            self.failAll = failAll
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -108,7 +115,9 @@ final class TestUpstream: Sendable {
             default:
                 break
             }
-            if failAll { status = .internalServerError }
+            if counter.failing.load(ordering: .relaxed) {
+                status = HTTPResponseStatus(statusCode: counter.failStatus.load(ordering: .relaxed))
+            }
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: String(body.utf8.count))
             headers.add(name: "x-upstream-id", value: id)
