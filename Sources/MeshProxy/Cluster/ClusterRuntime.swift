@@ -36,6 +36,9 @@ final class ClusterRuntime: Sendable {
 
     var limits: ConnectionPoolLimits { config.connectionPool }
 
+    /// Whether the retry circuit breaker (`maxRetries` retries outstanding) has room for one more.
+    var retryBudgetAvailable: Bool { stats.upstreamRqRetryActive.load(ordering: .relaxed) < limits.maxRetries }
+
     /// Chooses an endpoint for a request; `hash` is the consistent-hash input when the policy needs one,
     /// `random` a per-loop random number. Ejected endpoints are skipped unless all are ejected (panic mode).
     func pickEndpoint(hash: UInt64?, random: UInt64) -> EndpointRuntime? {

@@ -85,7 +85,8 @@ enum DestinationRuleParser {
         }
         if let value = http.http2MaxRequests { cluster.connectionPool.maxRequests = try positive(value, field.at("http2MaxRequests")) }
         if let value = http.maxRequestsPerConnection { cluster.connectionPool.maxRequestsPerConnection = max(0, value) }
-        if let value = http.maxRetries { cluster.connectionPool.maxRetries = max(0, value) }
+        // Istio leaves Envoy's retry circuit breaker unlimited unless maxRetries is positive.
+        if let value = http.maxRetries, value > 0 { cluster.connectionPool.maxRetries = value }
         if let value = try field.at("idleTimeout").duration(http.idleTimeout) { cluster.connectionPool.idleTimeout = value }
         switch http.h2UpgradePolicy {
         case "UPGRADE": cluster.http2 = true

@@ -31,6 +31,8 @@ struct Exchange {
     var perTryTimeout: Scheduled<Void>?
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
+    /// Holds one of the cluster's retries (`maxRetries`): from the decision to retry until that try's outcome.
+    var holdsRetry = false
 
     var isUpgrade: Bool { machine.isUpgrade }
     var retry: RetryPolicy { machine.retry }

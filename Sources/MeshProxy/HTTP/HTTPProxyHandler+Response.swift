@@ -30,9 +30,10 @@ extension HTTPProxyHandler {
     }
 
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+        if head.status.code >= 200 || head.status.code == 101 { releaseRetry() }
         guard var exchange else { return }
         let status = Int(head.status.code)
-        let action = exchange.machine.responseHead(status: status)
+        let action = exchange.machine.responseHead(status: status, retriesAvailable: exchange.cluster.retryBudgetAvailable)
         self.exchange = exchange
         switch action {
         case .ignore:
@@ -40,6 +41,9 @@ extension HTTPProxyHandler {
         case .tunnel:
             switchToTunnel(head, context: context)
             return
+        case .forwardOverflow:
+            exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
+            responseFlags = "UO"
         case .retry, .forward:
             break
         }
@@ -134,6 +138,7 @@ extension HTTPProxyHandler {
         }
         exchange.endpoint?.activeRequests.subtract(1, ordering: .relaxed)
         if exchange.countedActive { exchange.cluster.stats.upstreamRqActive.subtract(1, ordering: .relaxed) }
+        if exchange.holdsRetry { exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed) }
     }
 
     /// Drops the exchange without answering (the downstream went away or the response broke off).

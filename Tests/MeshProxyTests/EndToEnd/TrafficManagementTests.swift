@@ -156,15 +156,43 @@ struct TrafficManagementTests {
                   http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
             """, upstreams: upstreams.servers)
         defer { Task { await proxy.stop(); await upstreams.stop() } }
-        let responses = try await withThrowingTaskGroup(of: TestClient.Response.self) { group in
-            for _ in 0..<8 { group.addTask { try await proxy.get("/slow/300") } }
-            var all: [TestClient.Response] = []
-            for try await response in group { all.append(response) }
-            return all
-        }
+        let responses = try await proxy.getConcurrently("/slow/300", count: 8)
         let overloaded = responses.filter { $0.status == 503 && $0.headers.first(name: "x-envoy-overloaded") == "true" }
         #expect(overloaded.count >= 4, "\(responses.map(\.status))")
         #expect(responses.contains { $0.status == 200 })
         #expect(try await proxy.admin("/stats").body.contains("upstream_rq_pending_overflow: \(overloaded.count)"))
+    }
+
+    @Test("over the DestinationRule's maxRetries a retriable response is passed on, not answered locally")
+    func retryBudgetOverflow() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        upstreams[0].fail(with: 503)
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: budget}
+            spec:
+              host: upstream
+              trafficPolicy: {connectionPool: {http: {maxRetries: 1}}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: budget}
+            spec:
+              hosts: ["*"]
+              http: [{retries: {attempts: 1, retryOn: 5xx}, route: [{destination: {host: upstream}}]}]
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        // Four tries fail together after 500 ms; one retry fits the budget and holds it for another 500 ms.
+        let responses = try await proxy.getConcurrently("/slow/500", count: 4)
+        for response in responses {
+            #expect(response.status == 503)
+            #expect(response.body == "ok", "the upstream's own body")
+            #expect(response.headers.first(name: "x-upstream-id") == "a")
+        }
+        #expect(upstreams[0].requests == 5)
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("cluster.upstream.upstream_rq_retry: 1\n"))
+        #expect(stats.contains("cluster.upstream.upstream_rq_retry_overflow: 3\n"))
     }
 }
