@@ -70,8 +70,21 @@ public enum LoadBalancerPolicy: Sendable, Equatable {
     /// What a consistent hash is computed over.
     public enum HashKey: Sendable, Equatable {
         case header(String)
-        case cookie(String)
+        case cookie(CookieHash)
         case sourceIP
+    }
+
+    /// Istio `httpCookie`: the cookie hashed on; with a `ttl`, the proxy sets it when a request lacks it.
+    public struct CookieHash: Sendable, Equatable {
+        public var name: String
+        public var path: String?
+        public var ttl: Duration?
+
+        public init(name: String, path: String? = nil, ttl: Duration? = nil) {
+            self.name = name
+            self.path = path
+            self.ttl = ttl
+        }
     }
 }
 

@@ -72,8 +72,10 @@ enum DestinationRuleParser {
         guard let hash = balancer.consistentHash else { return nil }
         if let header = hash.httpHeaderName { return .consistentHash(.header(header.lowercased())) }
         if let cookie = hash.httpCookie {
-            guard let name = cookie.name, !name.isEmpty else { throw field.at("consistentHash").at("httpCookie").at("name").fail("required") }
-            return .consistentHash(.cookie(name))
+            let at = field.at("consistentHash").at("httpCookie")
+            guard let name = cookie.name, !name.isEmpty else { throw at.at("name").fail("required") }
+            let ttl = try at.at("ttl").duration(cookie.ttl)
+            return .consistentHash(.cookie(.init(name: name, path: cookie.path, ttl: ttl)))
         }
         if hash.useSourceIp == true { return .consistentHash(.sourceIP) }
         throw field.at("consistentHash").at("httpHeaderName").fail("set httpHeaderName, httpCookie or useSourceIp")

@@ -25,6 +25,8 @@ struct Exchange {
     var trailers: HTTPHeaders?
     /// Headers added to the response (the rate limit's `x-ratelimit-*`).
     var extraResponseHeaders: [(String, String)] = []
+    /// The affinity cookie the proxy generated for a consistent-hash cookie policy, added to the response.
+    var setCookie: String?
     /// Whether it waits in the loop's queue for a connection slot (counted as pending).
     var waiting = false
     var timeout: Scheduled<Void>?

@@ -65,6 +65,7 @@ extension HTTPProxyHandler {
             for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }
         }
         for (name, value) in exchange.extraResponseHeaders { response.headers.replaceOrAdd(name: name, value: value) }
+        if let cookie = exchange.setCookie { response.headers.add(name: "set-cookie", value: cookie) }
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }

@@ -8,7 +8,8 @@ import Synchronization
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
 /// `/fail-then-ok/K` (503 for the first K requests, then 200), anything else 200 `ok`.
 /// Every response carries `x-upstream-id`; `requests` counts what arrived. While failing (`failAll` at start) every
-/// answer is a 500, or the status given to `fail(with:)`. Given a certificate and key, it serves HTTPS with them.
+/// answer is a 500, or the status given to `fail(with:)`. `delay(by:)` slows every answer. Given a certificate and key,
+/// it serves HTTPS with them.
 final class TestUpstream: Sendable {
     let id: String
     let channel: any Channel
@@ -18,6 +19,7 @@ final class TestUpstream: Sendable {
         let requests = Atomic<Int>(0)
         let failing = Atomic<Bool>(false)
         let failStatus = Atomic<Int>(500)
+        let delay = Atomic<Int64>(0)
     }
 
     var port: Int { channel.localAddress!.port! }
@@ -27,6 +29,11 @@ final class TestUpstream: Sendable {
     func fail(with status: Int?) {
         if let status { counter.failStatus.store(status, ordering: .relaxed) }
         counter.failing.store(status != nil, ordering: .relaxed)
+    }
+
+    /// Delays every later answer by `milliseconds`.
+    func delay(by milliseconds: Int64) {
+        counter.delay.store(milliseconds, ordering: .relaxed)
     }
 
     static func start(
@@ -99,7 +106,7 @@ final class TestUpstream: Sendable {
             let parts = head.uri.split(separator: "?")[0].split(separator: "/")
             var status = HTTPResponseStatus.ok
             var body = "ok"
-            var delay: Int64 = 0
+            var delay = counter.delay.load(ordering: .relaxed)
             switch parts.first {
             case "echo":
                 body = "\(head.method.rawValue) \(head.uri) body=\(bodyBytes)\n"
