@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -6,7 +7,8 @@ import Synchronization
 
 /// A real HTTP/1.1 upstream on 127.0.0.1 for end-to-end tests. Paths:
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
-/// `/fail-then-ok/K` (503 for the first K requests, then 200), anything else 200 `ok`.
+/// `/fail-then-ok/K` (503 for the first K requests, then 200), `/close` (closes before the head), `/die` (closes
+/// after the head and part of the body), `/reset` (a TCP reset before the head), anything else 200 `ok`.
 /// Every response carries `x-upstream-id`; `requests` counts what arrived. While failing (`failAll` at start) every
 /// answer is a 500, or the status given to `fail(with:)`. `delay(by:)` slows every answer. Given a certificate and key,
 /// it serves HTTPS with them.
@@ -104,6 +106,7 @@ final class TestUpstream: Sendable {
 
         private func respond(_ head: HTTPRequestHead, count: Int, context: ChannelHandlerContext) {
             let parts = head.uri.split(separator: "?")[0].split(separator: "/")
+            if respondUnbuffered(parts, version: head.version, context: context) { return }
             var status = HTTPResponseStatus.ok
             var body = "ok"
             var delay = counter.delay.load(ordering: .relaxed)
@@ -131,6 +134,31 @@ final class TestUpstream: Sendable {
             respond(
                 HTTPResponseHead(version: head.version, status: status, headers: headers), body: context.channel.allocator.buffer(string: body),
                 delay: delay, context: context)
+        }
+
+        /// The failure routes: whether `parts` named one (and the connection is going down).
+        private func respondUnbuffered(_ parts: [Substring], version: HTTPVersion, context: ChannelHandlerContext) -> Bool {
+            switch parts.first {
+            case "close":
+                context.close(promise: nil)
+            case "reset":
+                // SO_LINGER 0: the close sends a reset instead of a FIN.
+                let channel = context.channel
+                (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+                    .whenComplete { _ in channel.close(promise: nil) }
+            case "die":
+                var headers = HTTPHeaders()
+                headers.add(name: "content-length", value: "1000")
+                headers.add(name: "x-upstream-id", value: id)
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .ok, headers: headers))), promise: nil)
+                let part = context.channel.allocator.buffer(string: String(repeating: "x", count: 100))
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part)))).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
+            default:
+                return false
+            }
+            return true
         }
     }
 }
