@@ -1,5 +1,7 @@
 import Foundation
 import MeshProxy
+import NIOCore
+import NIOPosix
 import Testing
 
 /// Istio traffic management through the proxy: subsets and weights, retries, timeouts, faults, rewrites,
@@ -194,5 +196,54 @@ struct TrafficManagementTests {
         let stats = try await proxy.admin("/stats").body
         #expect(stats.contains("cluster.upstream.upstream_rq_retry: 1\n"))
         #expect(stats.contains("cluster.upstream.upstream_rq_retry_overflow: 3\n"))
+    }
+
+    @Test("maxRequestsPerConnection: the upstream sees a new connection after every N requests")
+    func maxRequestsPerConnection() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: per-connection}
+            spec:
+              host: upstream
+              trafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: 2}}}
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        for _ in 0..<6 { #expect(try await proxy.get("/").status == 200) }
+        #expect(upstreams[0].requests == 6)
+        #expect(upstreams[0].connections == 3)
+    }
+
+    @Test("a port match selects the route only on the listener port it names")
+    func portMatch() async throws {
+        let upstreams = try await Upstreams.start(["v1", "v2"])
+        let port = try await Self.freePort(group: upstreams.group)
+        let proxy = try await ProxyHarness.start(yaml: Self.reviews + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: default}
+            spec:
+              hosts: ["*"]
+              http:
+              - match: [{port: \(port + 1)}]
+                route: [{destination: {host: reviews, subset: v1}}]
+              - match: [{port: \(port)}]
+                route: [{destination: {host: reviews, subset: v2}}]
+              - route: [{destination: {host: reviews, subset: v1}}]
+            """, upstreams: upstreams.servers) { $0.listeners[0].address.port = port }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(proxy.port == port)
+        for _ in 0..<3 { #expect(try await proxy.get("/").headers.first(name: "x-upstream-id") == "v2") }
+    }
+
+    /// A port free on 127.0.0.1 right now (bound, then released).
+    static func freePort(group: any EventLoopGroup) async throws -> Int {
+        let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close().get()
+        return port
     }
 }

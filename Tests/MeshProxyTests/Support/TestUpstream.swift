@@ -9,9 +9,9 @@ import Synchronization
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
 /// `/fail-then-ok/K` (503 for the first K requests, then 200), `/close` (closes before the head), `/die` (closes
 /// after the head and part of the body), `/reset` (a TCP reset before the head), anything else 200 `ok`.
-/// Every response carries `x-upstream-id`; `requests` counts what arrived. While failing (`failAll` at start) every
-/// answer is a 500, or the status given to `fail(with:)`. `delay(by:)` slows every answer. Given a certificate and key,
-/// it serves HTTPS with them.
+/// Every response carries `x-upstream-id`; `requests` counts what arrived, `connections` the connections accepted.
+/// While failing (`failAll` at start) every answer is a 500, or the status given to `fail(with:)`. `delay(by:)` slows
+/// every answer. Given a certificate and key, it serves HTTPS with them.
 final class TestUpstream: Sendable {
     let id: String
     let channel: any Channel
@@ -19,6 +19,7 @@ final class TestUpstream: Sendable {
 
     final class Counter: Sendable {
         let requests = Atomic<Int>(0)
+        let connections = Atomic<Int>(0)
         let failing = Atomic<Bool>(false)
         let failStatus = Atomic<Int>(500)
         let delay = Atomic<Int64>(0)
@@ -26,6 +27,7 @@ final class TestUpstream: Sendable {
 
     var port: Int { channel.localAddress!.port! }
     var requests: Int { counter.requests.load(ordering: .relaxed) }
+    var connections: Int { counter.connections.load(ordering: .relaxed) }
 
     /// Makes every later answer `status` (`nil`: back to normal answers).
     func fail(with status: Int?) {
@@ -51,7 +53,8 @@ final class TestUpstream: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                counter.connections.add(1, ordering: .relaxed)
+                return channel.eventLoop.makeCompletedFuture {
                     if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Responder(id: id, counter: counter))
