@@ -7,6 +7,7 @@ import Synchronization
 
 /// A real HTTP/1.1 upstream on 127.0.0.1 for end-to-end tests. Paths:
 /// `/echo` (200, body lists the request line and headers), `/status/NNN`, `/slow/MS`, `/big/N` (N bytes),
+/// `/stream/N` (N bytes, written in 64 KB chunks of one shared buffer),
 /// `/fail-then-ok/K` (503 for the first K requests, then 200), `/close` (closes before the head), `/die` (closes
 /// after the head and part of the body), `/reset` (a TCP reset before the head), anything else 200 `ok`.
 /// Every response carries `x-upstream-id`; `requests` counts what arrived, `connections` the connections accepted.
@@ -139,7 +140,7 @@ final class TestUpstream: Sendable {
                 delay: delay, context: context)
         }
 
-        /// The failure routes: whether `parts` named one (and the connection is going down).
+        /// The routes that don't answer with one buffer: failures and streams. Whether `parts` named one.
         private func respondUnbuffered(_ parts: [Substring], version: HTTPVersion, context: ChannelHandlerContext) -> Bool {
             switch parts.first {
             case "close":
@@ -158,10 +159,25 @@ final class TestUpstream: Sendable {
                 context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part)))).assumeIsolated().whenComplete { _ in
                     context.close(promise: nil)
                 }
+            case "stream":
+                stream(bytes: Int(parts.dropFirst().first ?? "") ?? 0, version: version, context: context)
             default:
                 return false
             }
             return true
+        }
+
+        private func stream(bytes: Int, version: HTTPVersion, context: ChannelHandlerContext) {
+            var headers = HTTPHeaders()
+            headers.add(name: "content-length", value: String(bytes))
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .ok, headers: headers))), promise: nil)
+            let chunk = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: 65536)
+            var left = bytes
+            while left > 0 {
+                context.write(wrapOutboundOut(.body(.byteBuffer(chunk.getSlice(at: 0, length: min(left, 65536))!))), promise: nil)
+                left -= 65536
+            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 }
