@@ -16,6 +16,9 @@ public struct ClusterConfig: Sendable {
     /// Istio's auto mTLS: when no DestinationRule sets TLS for the host, connections to meshed endpoints
     /// (`security.istio.io/tlsMode: istio`) use the workload identity (ISTIO_MUTUAL); others stay plain text.
     public var autoMTLS: UpstreamTLSConfig?
+    /// The identities the host's servers may present (its ServiceEntry's `subjectAltNames` and its endpoints'
+    /// service accounts as SPIFFE ids): what ISTIO_MUTUAL checks when the DestinationRule names no SANs.
+    public var serviceAccountSANs: [String] = []
     /// Whether a DestinationRule decided this cluster's TLS (then auto mTLS stays off).
     public var tlsFromDestinationRule = false
     /// Whether requests go upstream over HTTP/2 (prior knowledge in plain text, ALPN `h2` under TLS): a

@@ -55,7 +55,7 @@ enum DestinationRuleParser {
         }
         if let tls = policy.tls {
             cluster.tlsFromDestinationRule = true
-            cluster.tls = try origination(tls, field: field.at("tls"), identity: identity)
+            cluster.tls = try origination(tls, field: field.at("tls"), identity: identity, serviceAccounts: cluster.serviceAccountSANs)
         }
     }
 
@@ -116,9 +116,10 @@ enum DestinationRuleParser {
         return detection
     }
 
-    /// The TLS a cluster originates under `tls`; `nil` for DISABLE.
+    /// The TLS a cluster originates under `tls`; `nil` for DISABLE. ISTIO_MUTUAL without `subjectAltNames`
+    /// accepts the host's `serviceAccounts`, as Istio does.
     private static func origination(
-        _ tls: ClientTLSSettings, field: FieldPath, identity: UpstreamTLSConfig?
+        _ tls: ClientTLSSettings, field: FieldPath, identity: UpstreamTLSConfig?, serviceAccounts: [String]
     ) throws(ProxyError) -> UpstreamTLSConfig? {
         let mode = tls.mode ?? "DISABLE"
         switch mode {
@@ -138,7 +139,7 @@ enum DestinationRuleParser {
                 throw field.at("mode").fail("ISTIO_MUTUAL needs the workload identity (ProxyBootstrap spec.identity)")
             }
             settings.sni = tls.sni
-            settings.subjectAltNames = tls.subjectAltNames ?? []
+            settings.subjectAltNames = tls.subjectAltNames ?? serviceAccounts
             return settings
         default:
             throw field.at("mode").fail("expected DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL")

@@ -38,9 +38,10 @@ enum ServiceEntryParser {
             let name = host.lowercased()
             var cluster = ClusterConfig(name: name, endpoints: endpoints)
             cluster.http2 = http2
+            cluster.serviceAccountSANs = (spec.subjectAltNames ?? []) + serviceAccountSANs
             if let identity {
                 var auto = identity
-                auto.subjectAltNames = (spec.subjectAltNames ?? []) + serviceAccountSANs
+                auto.subjectAltNames = cluster.serviceAccountSANs
                 cluster.autoMTLS = auto
             }
             config.clusters[name] = cluster

@@ -47,12 +47,16 @@ struct TraceContext: Equatable, Sendable {
     }
 
     /// Replaces the trace headers of a forwarded request with this context and `spanID` (the proxy's span) as
-    /// the parent the next hop sees: both W3C and B3 multi-header, so either kind of application can follow.
+    /// the parent the next hop sees: both W3C and B3 multi-header, so either kind of application can follow,
+    /// and a B3 single header when the request came with one. (Envoy passes that one on unchanged, so the next
+    /// hop, which reads it first, skips the proxy's span: envoyproxy/envoy#47515.)
     func inject(into headers: inout HTTPHeaders, spanID: String) {
+        let single = headers.contains(name: "b3")
         for name in ["traceparent", "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags"] {
             headers.remove(name: name)
         }
         let isSampled = sampled ?? false
+        if single { headers.add(name: "b3", value: "\(traceID)-\(spanID)-\(isSampled ? "1" : "0")") }
         headers.add(name: "traceparent", value: "00-\(traceID)-\(spanID)-\(isSampled ? "01" : "00")")
         headers.add(name: "x-b3-traceid", value: traceID)
         headers.add(name: "x-b3-spanid", value: spanID)

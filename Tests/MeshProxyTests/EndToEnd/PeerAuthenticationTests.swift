@@ -13,7 +13,7 @@ struct PeerAuthenticationTests {
     /// The backend's sidecar: identity `backend`, workload `default/backend`, one inbound listener (HTTP to the
     /// first upstream, or TCP to `tcpUpstream`), plus the given Istio resources.
     static func inboundYAML(
-        _ pki: SpiffePKI, resources: String, tcpUpstream: Int? = nil, targetPort: Int? = nil,
+        _ pki: some WorkloadIdentities, resources: String, tcpUpstream: Int? = nil, targetPort: Int? = nil,
         workload: String = "{namespace: default, labels: {app: backend}}"
     ) -> String {
         let listener = tcpUpstream.map { "{name: main, address: 127.0.0.1:0, protocol: tcp, upstream: 127.0.0.1:\($0)\(targetPort.map { ", targetPort: \($0)" } ?? "")}" }
@@ -24,7 +24,7 @@ struct PeerAuthenticationTests {
             metadata: {name: backend-sidecar}
             spec:
               workload: \(workload)
-              identity: {certificate: \(pki.file("backend.crt")), key: \(pki.file("backend.key")), ca: \(pki.file("ca.crt"))}
+              identity: \(pki.identity("backend").yaml)
               listeners:
               - \(listener)
             ---
@@ -32,16 +32,19 @@ struct PeerAuthenticationTests {
             """
     }
 
-    /// The frontend's sidecar: identity `frontend`, `workload` as given, an outbound listener `main` routing every
+    /// The frontend's sidecar: identity `identity`, `workload` as given, an outbound listener `main` routing every
     /// host to the `backend` ServiceEntry, whose one endpoint is `backendPort` with `labels` and `serviceAccount`.
-    static func outboundYAML(_ pki: SpiffePKI, workload: String, backendPort: Int, labels: String, serviceAccount: String) -> String {
+    static func outboundYAML(
+        _ pki: some WorkloadIdentities, identity: String = "frontend", workload: String, backendPort: Int, labels: String,
+        serviceAccount: String
+    ) -> String {
         """
         apiVersion: meshctl.dev/v1alpha1
         kind: ProxyBootstrap
         metadata: {name: frontend-sidecar}
         spec:
           workload: \(workload)
-          identity: {certificate: \(pki.file("frontend.crt")), key: \(pki.file("frontend.key")), ca: \(pki.file("ca.crt"))}
+          identity: \(pki.identity(identity).yaml)
           listeners:
           - {name: main, address: 127.0.0.1:0, protocol: http, direction: outbound}
         ---

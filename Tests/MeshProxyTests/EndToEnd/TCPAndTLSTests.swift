@@ -119,28 +119,12 @@ struct SpiffePKI {
 struct BandwidthTests {
     @Test("200 KB each way through a 64 KiB/s per-connection limit takes at least 2 s (one second of burst), intact")
     func perConnection() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let echo = try await EchoServer.start(group: group)
-        let yaml = """
-            apiVersion: meshctl.dev/v1alpha1
-            kind: ProxyBootstrap
-            metadata: {name: cassandra-sidecar}
-            spec:
-              listeners:
-              - name: cql
-                address: "127.0.0.1:0"
-                protocol: tcp
-                upstream: "127.0.0.1:\(echo.localAddress!.port!)"
-                bandwidth: {perConnection: 64Ki, perListener: 10Mi}
-            """
-        let config = try ConfigLoader.load(documents: YAML.parseDocuments(yaml))
-        #expect(config.listeners[0].bandwidth == BandwidthLimit(perConnection: 65536, perListener: 10 * 1_048_576))
-        let server = try ProxyServer(config: config)
-        try await server.start()
-        defer { Task { await server.shutdown(drainTimeout: .milliseconds(100)); try? await echo.close().get(); try? await group.shutdownGracefully() } }
+        let sidecar = try await EchoSidecar.start(listener: ", bandwidth: {perConnection: 64Ki, perListener: 10Mi}")
+        defer { Task { await sidecar.stop() } }
+        #expect(sidecar.proxy.server.config.listeners[0].bandwidth == BandwidthLimit(perConnection: 65536, perListener: 10 * 1_048_576))
 
         let payload = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        let connection = try KeepAliveConnection(port: try #require(server.ports["cql"]))
+        let connection = try KeepAliveConnection(port: sidecar.port)
         let started = ContinuousClock.now
         let reader = Task { connection.readAllBytes() }
         #expect(connection.send(payload))

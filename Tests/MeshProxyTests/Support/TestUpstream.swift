@@ -12,7 +12,8 @@ import Synchronization
 /// after the head and part of the body), `/reset` (a TCP reset before the head), anything else 200 `ok`.
 /// Every response carries `x-upstream-id`; `requests` counts what arrived, `connections` the connections accepted.
 /// While failing (`failAll` at start) every answer is a 500, or the status given to `fail(with:)`. `delay(by:)` slows
-/// every answer. Given a certificate and key, it serves HTTPS with them.
+/// every answer. Given a certificate and key, it serves HTTPS with them; given a client CA too, it requires a client
+/// certificate from that CA and answers with its serial number in `x-client-serial`.
 final class TestUpstream: Sendable {
     let id: String
     let channel: any Channel
@@ -42,14 +43,20 @@ final class TestUpstream: Sendable {
     }
 
     static func start(
-        id: String, group: any EventLoopGroup, failAll: Bool = false, tls: (certificate: String, key: String)? = nil
+        id: String, group: any EventLoopGroup, failAll: Bool = false, tls: (certificate: String, key: String)? = nil,
+        clientCA: String? = nil
     ) async throws -> TestUpstream {
         let counter = Counter()
         counter.failing.store(failAll, ordering: .relaxed)
         let context = try tls.map { tls in
-            try NIOSSLContext(configuration: .makeServerConfiguration(
+            var configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))))
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+            if let clientCA {
+                configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+                configuration.certificateVerification = .noHostnameVerification
+            }
+            return try NIOSSLContext(configuration: configuration)
         }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -135,6 +142,8 @@ final class TestUpstream: Sendable {
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: String(body.utf8.count))
             headers.add(name: "x-upstream-id", value: id)
+            let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+            if let client = tls?.peerCertificate { headers.add(name: "x-client-serial", value: client.serialHex) }
             respond(
                 HTTPResponseHead(version: head.version, status: status, headers: headers), body: context.channel.allocator.buffer(string: body),
                 delay: delay, context: context)

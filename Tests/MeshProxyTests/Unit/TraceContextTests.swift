@@ -39,13 +39,16 @@ struct TraceContextTests {
     func inject() {
         var headers: HTTPHeaders = ["b3": "stale", "x-b3-spanid": "old", "accept": "*/*"]
         TraceContext(traceID: Self.trace, parentSpanID: Self.span, sampled: true).inject(into: &headers, spanID: "1111111111111111")
-        #expect(headers.first(name: "b3") == nil)
+        #expect(headers["b3"] == ["\(Self.trace)-1111111111111111-1"], "a B3 single header is rewritten, not passed on")
         #expect(headers.first(name: "traceparent") == "00-\(Self.trace)-1111111111111111-01")
         #expect(headers.first(name: "x-b3-traceid") == Self.trace)
         #expect(headers.first(name: "x-b3-spanid") == "1111111111111111")
         #expect(headers.first(name: "x-b3-parentspanid") == Self.span)
         #expect(headers.first(name: "x-b3-sampled") == "1")
         #expect(headers.first(name: "accept") == "*/*")
+        var multi: HTTPHeaders = ["x-b3-traceid": Self.trace]
+        TraceContext(traceID: Self.trace, parentSpanID: nil, sampled: false).inject(into: &multi, spanID: "1111111111111111")
+        #expect(multi.first(name: "b3") == nil, "no B3 single header where none came in")
     }
 
     @Test("the proxy keeps the caller's trace and decision; without one it samples at the configured percentage")
