@@ -16,7 +16,7 @@ final class ClusterRuntime: Sendable {
     let isMeshed: Bool
     private let roundRobin = Atomic<Int>(0)
     /// When the last outlier analysis sweep ran (uptime nanoseconds).
-    private let lastSweep = Mutex(ClusterRuntime.uptime)
+    private let lastSweep = Atomic<Int64>(ClusterRuntime.uptime)
 
     init(config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil) {
         self.config = config
@@ -132,15 +132,16 @@ final class ClusterRuntime: Sendable {
     }
 
     /// Runs the analysis sweeps due by `now`, one per `interval` since the last. Envoy runs them on a timer;
-    /// here the next request or admin read runs those that fell due, with the same outcome for every reader.
+    /// here the next request or admin read runs those that fell due.
     func sweepOutliers(now: Int64 = ClusterRuntime.uptime) {
         guard let detection = config.outlierDetection else { return }
         let interval = max(1, detection.interval.nanoseconds)
-        let sweeps = lastSweep.withLock { last in
-            let due = (now - last) / interval
-            last += due * interval
-            return Int(due)
-        }
+        let last = lastSweep.load(ordering: .relaxed)
+        let due = (now - last) / interval
+        // The request that claims the due sweeps runs them; the others go on at once.
+        guard due > 0, lastSweep.compareExchange(expected: last, desired: last + due * interval, ordering: .relaxed).exchanged
+        else { return }
+        let sweeps = Int(due)
         for endpoint in endpoints where endpoint.outlier.withLock({ $0.sweep(now: now, sweeps: sweeps) }) {
             stats.outlierEjectionsActive.subtract(1, ordering: .relaxed)
         }
