@@ -33,6 +33,8 @@ struct OutlierDetectionTests {
         #expect(clusters.contains("127.0.0.1:\(good.port)::health_flags::healthy"))
         #expect(try await Self.stat(proxy, "outlier_detection.ejections_active") == 1)
         #expect(try await Self.stat(proxy, "outlier_detection.ejections_total") == 1)
+        let dump = try await proxy.admin("/config_dump").body
+        #expect(dump.contains("\"interval\": \"0.1 seconds\"") && dump.contains("\"maxEjectionTime\": \"300.0 seconds\""))
         for _ in 0..<6 { #expect(try await proxy.get("/").status == 200) }
         #expect(bad.requests == 2)
 
