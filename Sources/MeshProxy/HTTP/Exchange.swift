@@ -27,12 +27,16 @@ final class Exchange {
     var trailers: HTTPHeaders?
     /// Headers added to the response (the rate limit's `x-ratelimit-*`).
     var extraResponseHeaders: [(String, String)] = []
+    /// The affinity cookie the proxy generated for a consistent-hash cookie policy, added to the response.
+    var setCookie: String?
     /// Whether it waits in the loop's queue for a connection slot (counted as pending).
     var waiting = false
     var timeout: Scheduled<Void>?
     var perTryTimeout: Scheduled<Void>?
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
+    /// Holds one of the cluster's retries (`maxRetries`): from the decision to retry until that try's outcome.
+    var holdsRetry = false
 
     var isUpgrade: Bool { machine.isUpgrade }
     var retry: RetryPolicy { machine.retry }

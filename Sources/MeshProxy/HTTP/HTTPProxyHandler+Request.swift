@@ -182,11 +182,12 @@ extension HTTPProxyHandler {
         if let rule {
             applyRouteRewrites(rule, original: head, to: &upstreamHead)
         }
-        let hashKey = hashInput(for: cluster, head: head)
+        let hash = hashInput(for: cluster, head: head)
         let exchange = Exchange(
             head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
-            retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
+            retry: rule?.retries ?? .istioDefault, hashKey: hash?.hash, isUpgrade: isUpgrade)
         exchange.extraResponseHeaders = rateLimitHeaders
+        exchange.setCookie = hash?.setCookie
         self.exchange = exchange
 
         // Circuit breaker: requests in flight.
@@ -386,38 +387,10 @@ extension HTTPProxyHandler {
         for (name, value) in rule.requestHeadersToSet { head.headers.replaceOrAdd(name: name, value: value) }
     }
 
-    private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> UInt64? {
+    private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> HashPolicy.Input? {
         guard case .consistentHash(let key) = cluster.config.loadBalancer else { return nil }
-        let text: String?
-        switch key {
-        case .header(let name): text = head.headers.first(name: name)
-        case .sourceIP: text = clientAddress
-        case .cookie(let name):
-            text = Self.cookie(named: name, in: head.headers)
-        }
-        guard let text else { return nil }
-        return Self.fnv1a(text)
-    }
-
-    /// The value of cookie `name`, if the request carries it.
-    static func cookie(named name: String, in headers: HTTPHeaders) -> String? {
-        let prefix = name + "="
-        for header in headers[canonicalForm: "cookie"] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.drop { $0 == " " }
-                if trimmed.hasPrefix(prefix) { return String(trimmed.dropFirst(prefix.count)) }
-            }
-        }
-        return nil
-    }
-
-    /// FNV-1a: a stable hash (Swift's `Hasher` is seeded per process, so it can't be used for affinity).
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
+        let channel = context?.channel
+        let connection = "\(channel?.remoteAddress?.description ?? clientAddress)\(channel?.localAddress?.description ?? "")"
+        return HashPolicy.input(key, headers: head.headers, client: clientAddress, connection: connection)
     }
 }

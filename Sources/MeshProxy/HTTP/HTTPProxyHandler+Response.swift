@@ -30,15 +30,19 @@ extension HTTPProxyHandler {
     }
 
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+        if head.status.code >= 200 || head.status.code == 101 { releaseRetry() }
         guard let exchange else { return }
         let status = Int(head.status.code)
-        let action = exchange.machine.responseHead(status: status)
+        let action = exchange.machine.responseHead(status: status, retriesAvailable: exchange.cluster.retryBudgetAvailable)
         switch action {
         case .ignore:
             return  // informational: Expect was answered by the proxy itself
         case .tunnel:
             switchToTunnel(head, context: context)
             return
+        case .forwardOverflow:
+            exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
+            responseFlags = "UO"
         case .retry, .forward:
             break
         }
@@ -60,6 +64,7 @@ extension HTTPProxyHandler {
             for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }
         }
         for (name, value) in exchange.extraResponseHeaders { response.headers.replaceOrAdd(name: name, value: value) }
+        if let cookie = exchange.setCookie { response.headers.add(name: "set-cookie", value: cookie) }
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }
@@ -131,6 +136,7 @@ extension HTTPProxyHandler {
         }
         exchange.endpoint?.activeRequests.subtract(1, ordering: .relaxed)
         if exchange.countedActive { exchange.cluster.stats.upstreamRqActive.subtract(1, ordering: .relaxed) }
+        if exchange.holdsRetry { exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed) }
     }
 
     /// Drops the exchange without answering (the downstream went away or the response broke off).

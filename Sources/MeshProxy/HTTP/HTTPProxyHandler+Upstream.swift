@@ -160,8 +160,9 @@ extension HTTPProxyHandler {
     /// The current try failed: the exchange's machine chooses another try, a local answer, or cutting the
     /// downstream off (the response had begun).
     func tryFailed(_ failure: ExchangeStateMachine.Failure) {
+        releaseRetry()
         guard let exchange else { return }
-        let action = exchange.machine.failed(failure)
+        let action = exchange.machine.failed(failure, retriesAvailable: exchange.cluster.retryBudgetAvailable)
         switch action {
         case .ignore:
             return
@@ -170,23 +171,27 @@ extension HTTPProxyHandler {
         case .reset:
             abandonExchange()
             context?.close(promise: nil)
-        case .respond(let answer):
+        case .respond(let answer), .overflow(let answer):
+            if case .overflow = action { exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed) }
             responseFlags = answer.flags
             errorResponse(HTTPResponseStatus(statusCode: answer.status), body: answer.body)
         }
     }
 
-    /// Drops the current try's connection and starts the next one.
+    /// Gives back the retry this exchange holds in the cluster's budget (its try has an outcome).
+    func releaseRetry() {
+        guard let exchange, exchange.holdsRetry else { return }
+        exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed)
+        self.exchange?.holdsRetry = false
+    }
+
+    /// Drops the current try's connection and starts the next one, holding one of the cluster's retries.
     func retry() {
         guard let exchange else { return }
         let stats = exchange.cluster.stats
-        if stats.upstreamRqRetryActive.load(ordering: .relaxed) >= exchange.cluster.limits.maxRetries {
-            stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
-            responseFlags = "URX"
-            errorResponse(.serviceUnavailable, body: "upstream retry limit exceeded")
-            return
-        }
         stats.upstreamRqRetry.add(1, ordering: .relaxed)
+        stats.upstreamRqRetryActive.add(1, ordering: .relaxed)
+        exchange.holdsRetry = true
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
         if let upstream = exchange.upstream {
