@@ -87,7 +87,7 @@ public struct OutlierDetection: Codable, Sendable, Hashable {
     public var consecutiveLocalOriginFailures: Int?
     public var consecutiveGatewayErrors: Int?
     public var consecutive5xxErrors: Int?
-    /// Deprecated spelling of `consecutive5xxErrors`.
+    /// Deprecated: Istio counts only gateway errors (502, 503, 504) with it.
     public var consecutiveErrors: Int?
     public var interval: String?
     public var baseEjectionTime: String?

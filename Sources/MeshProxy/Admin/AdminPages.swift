@@ -85,9 +85,9 @@ enum AdminPages {
     /// Envoy's `/clusters` text: `cluster::host:port::stat::value`.
     static func clusters(_ runtime: ProxyRuntime) -> String {
         var lines: [String] = []
-        let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
         for name in runtime.clusters.keys.sorted() {
             guard let cluster = runtime.clusters[name] else { continue }
+            cluster.sweepOutliers()
             let limits = cluster.limits
             lines.append("\(name)::default_priority::max_connections::\(limits.maxConnections)")
             lines.append("\(name)::default_priority::max_pending_requests::\(limits.maxPendingRequests)")
@@ -96,7 +96,7 @@ enum AdminPages {
             for endpoint in cluster.endpoints {
                 let prefix = "\(name)::\(endpoint.config.address)"
                 lines.append("\(prefix)::rq_active::\(endpoint.activeRequests.load(ordering: .relaxed))")
-                let health = endpoint.isEjected(now: now) ? "/failed_outlier_check" : "healthy"
+                let health = endpoint.isEjected ? "/failed_outlier_check" : "healthy"
                 lines.append("\(prefix)::health_flags::\(health)")
                 lines.append("\(prefix)::weight::\(endpoint.config.weight)")
                 if !endpoint.config.labels.isEmpty {

@@ -59,7 +59,9 @@ enum ConfigDump {
                 item["outlierDetection"] = [
                     "consecutive5xxErrors": .int(outlier.consecutive5xxErrors),
                     "consecutiveGatewayErrors": .int(outlier.consecutiveGatewayErrors),
+                    "interval": .string("\(outlier.interval)"),
                     "baseEjectionTime": .string("\(outlier.baseEjectionTime)"),
+                    "maxEjectionTime": .string("\(outlier.maxEjectionTime)"),
                     "maxEjectionPercent": .int(outlier.maxEjectionPercent),
                 ]
             }

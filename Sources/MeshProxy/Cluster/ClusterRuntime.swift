@@ -17,7 +17,12 @@ final class ClusterRuntime: Sendable {
     let tcpAutoMTLSContext: NIOSSLContext?
     /// Whether requests get Istio's metadata exchange headers (a sidecar fronts some endpoint).
     let isMeshed: Bool
+    /// The destination service of outbound metrics: the service host of the cluster's name
+    /// (`outbound|9080||reviews.default.svc.cluster.local`), worked out once rather than per request.
+    let metricsDestination: IstioMetrics.Labels.DestinationService?
     private let roundRobin = Atomic<Int>(0)
+    /// When the last outlier analysis sweep ran (uptime nanoseconds).
+    private let lastSweep = Atomic<Int64>(ClusterRuntime.uptime)
 
     init(
         config: ClusterConfig, endpoints: [EndpointRuntime], tlsContext: NIOSSLContext?, autoMTLSContext: NIOSSLContext? = nil,
@@ -29,6 +34,8 @@ final class ClusterRuntime: Sendable {
         self.autoMTLSContext = autoMTLSContext
         self.tcpAutoMTLSContext = tcpAutoMTLSContext
         self.isMeshed = config.hasMeshedEndpoints
+        self.metricsDestination = IstioMetrics.Labels.DestinationService(
+            host: config.name.split(separator: "|").first.map(String.init) ?? config.name)
     }
 
     /// How connections to `endpoint` are secured: the cluster's own TLS, else auto mTLS when the endpoint is
@@ -43,13 +50,17 @@ final class ClusterRuntime: Sendable {
 
     var limits: ConnectionPoolLimits { config.connectionPool }
 
+    /// Whether the retry circuit breaker (`maxRetries` retries outstanding) has room for one more.
+    var retryBudgetAvailable: Bool { stats.upstreamRqRetryActive.load(ordering: .relaxed) < limits.maxRetries }
+
     /// Chooses an endpoint for a request; `hash` is the consistent-hash input when the policy needs one,
     /// `random` a per-loop random number. Ejected endpoints are skipped unless all are ejected (panic mode).
     func pickEndpoint(hash: UInt64?, random: UInt64) -> EndpointRuntime? {
+        let detects = config.outlierDetection != nil
+        if detects { sweepOutliers() }
         let count = endpoints.count
         if count <= 1 { return endpoints.first }
-        let now = config.outlierDetection == nil ? 0 : NIODeadline.now().uptimeNanoseconds.clampedToInt64
-        func usable(_ index: Int) -> Bool { now == 0 || !endpoints[index].isEjected(now: now) }
+        func usable(_ index: Int) -> Bool { !detects || !endpoints[index].isEjected }
         var start: Int
         switch config.loadBalancer {
         case .roundRobin:
@@ -117,24 +128,46 @@ final class ClusterRuntime: Sendable {
     }
 
     private func eject(_ endpoint: EndpointRuntime, detection: OutlierDetectionConfig) {
-        let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
-        guard !endpoint.isEjected(now: now) else { return }
-        let ejected = endpoints.reduce(0) { $0 + ($1.isEjected(now: now) ? 1 : 0) }
-        // Envoy ejects only while the ejected share is below maxEjectionPercent.
+        let now = Self.uptime
+        sweepOutliers(now: now)
+        let ejected = endpoints.reduce(0) { $0 + ($1.isEjected ? 1 : 0) }
+        // Envoy ejects only while the ejected share is below maxEjectionPercent (so at least one host).
         guard ejected * 100 < detection.maxEjectionPercent * endpoints.count else { return }
-        let times = endpoint.ejections.add(1, ordering: .relaxed).newValue
-        let nanos = detection.baseEjectionTime.nanoseconds &* Int64(times)
-        endpoint.ejectedUntil.store(now &+ nanos, ordering: .relaxed)
+        let done = endpoint.outlier.withLock { state in
+            guard !state.isEjected else { return false }
+            state.eject(now: now, policy: detection)
+            return true
+        }
+        guard done else { return }
         endpoint.consecutive5xx.store(0, ordering: .relaxed)
         endpoint.consecutiveGatewayErrors.store(0, ordering: .relaxed)
         stats.outlierEjectionsTotal.add(1, ordering: .relaxed)
+        stats.outlierEjectionsActive.add(1, ordering: .relaxed)
+    }
+
+    /// Runs the analysis sweeps due by `now`, one per `interval` since the last. Envoy runs them on a timer;
+    /// here the next request or admin read runs those that fell due.
+    func sweepOutliers(now: Int64 = ClusterRuntime.uptime) {
+        guard let detection = config.outlierDetection else { return }
+        let interval = max(1, detection.interval.nanoseconds)
+        let last = lastSweep.load(ordering: .relaxed)
+        let due = (now - last) / interval
+        // The request that claims the due sweeps runs them; the others go on at once.
+        guard due > 0, lastSweep.compareExchange(expected: last, desired: last + due * interval, ordering: .relaxed).exchanged
+        else { return }
+        let sweeps = Int(due)
+        for endpoint in endpoints where endpoint.outlier.withLock({ $0.sweep(now: now, sweeps: sweeps) }) {
+            stats.outlierEjectionsActive.subtract(1, ordering: .relaxed)
+        }
     }
 
     /// Endpoints ejected right now.
     var ejectedCount: Int {
-        let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
-        return endpoints.reduce(0) { $0 + ($1.isEjected(now: now) ? 1 : 0) }
+        sweepOutliers()
+        return endpoints.reduce(0) { $0 + ($1.isEjected ? 1 : 0) }
     }
+
+    static var uptime: Int64 { NIODeadline.now().uptimeNanoseconds.clampedToInt64 }
 }
 
 extension UInt64 {

@@ -14,10 +14,8 @@ final class EndpointRuntime: Sendable {
     let consecutive5xx = Atomic<Int>(0)
     /// Consecutive gateway errors: 502, 503, 504, connect failures (outlier detection).
     let consecutiveGatewayErrors = Atomic<Int>(0)
-    /// Uptime in nanoseconds until which the endpoint is ejected (0: not ejected).
-    let ejectedUntil = Atomic<Int64>(0)
-    /// How many times it has been ejected (the ejection time grows with it).
-    let ejections = Atomic<Int>(0)
+    /// Ejection state (outlier detection).
+    let outlier = Mutex(OutlierState())
 
     init(id: Int, config: EndpointConfig, socketAddress: SocketAddress) {
         self.id = id
@@ -25,10 +23,6 @@ final class EndpointRuntime: Sendable {
         self.socketAddress = socketAddress
     }
 
-    /// Whether the endpoint is ejected at `now`.
-    @inline(__always)
-    func isEjected(now: Int64) -> Bool {
-        let until = ejectedUntil.load(ordering: .relaxed)
-        return until != 0 && now < until
-    }
+    /// Whether outlier detection has the endpoint out of service.
+    var isEjected: Bool { outlier.withLock { $0.isEjected } }
 }

@@ -73,8 +73,21 @@ public enum LoadBalancerPolicy: Sendable, Equatable {
     /// What a consistent hash is computed over.
     public enum HashKey: Sendable, Equatable {
         case header(String)
-        case cookie(String)
+        case cookie(CookieHash)
         case sourceIP
+    }
+
+    /// Istio `httpCookie`: the cookie hashed on; with a `ttl`, the proxy sets it when a request lacks it.
+    public struct CookieHash: Sendable, Equatable {
+        public var name: String
+        public var path: String?
+        public var ttl: Duration?
+
+        public init(name: String, path: String? = nil, ttl: Duration? = nil) {
+            self.name = name
+            self.path = path
+            self.ttl = ttl
+        }
     }
 }
 
@@ -102,14 +115,20 @@ public struct ConnectionPoolLimits: Sendable, Equatable {
 public struct OutlierDetectionConfig: Sendable, Equatable {
     /// `consecutive5xxErrors` (0 disables).
     public var consecutive5xxErrors: Int = 5
-    /// `consecutiveGatewayErrors` (502, 503, 504 and connect failures; 0 disables).
+    /// `consecutiveGatewayErrors` (502, 503, 504 and connect failures; 0 disables). The deprecated
+    /// `consecutiveErrors` sets this one, as Istio does.
     public var consecutiveGatewayErrors: Int = 0
-    /// `baseEjectionTime`; an endpoint stays out for this times the number of its ejections.
+    /// `baseEjectionTime`; an endpoint stays out for this times its ejection multiplier, up to
+    /// `maxEjectionTime`.
     public var baseEjectionTime: Duration = .seconds(30)
-    /// `maxEjectionPercent` of the cluster's endpoints that may be ejected at once.
+    /// `maxEjectionPercent` of the cluster's endpoints that may be ejected at once (at least one may be).
     public var maxEjectionPercent: Int = 10
-    /// `interval` (ejections are evaluated as errors arrive; the interval bounds how fast ejections decay).
+    /// `interval` between analysis sweeps: ejected endpoints return at the first sweep after their time is up,
+    /// and each sweep lowers the multiplier of an endpoint in service.
     public var interval: Duration = .seconds(10)
+
+    /// Envoy's `max_ejection_time`, which Istio leaves at its default: 300 s, or the base time if that is longer.
+    public var maxEjectionTime: Duration { max(.seconds(300), baseEjectionTime) }
 
     public init() {}
 }

@@ -72,8 +72,10 @@ enum DestinationRuleParser {
         guard let hash = balancer.consistentHash else { return nil }
         if let header = hash.httpHeaderName { return .consistentHash(.header(header.lowercased())) }
         if let cookie = hash.httpCookie {
-            guard let name = cookie.name, !name.isEmpty else { throw field.at("consistentHash").at("httpCookie").at("name").fail("required") }
-            return .consistentHash(.cookie(name))
+            let at = field.at("consistentHash").at("httpCookie")
+            guard let name = cookie.name, !name.isEmpty else { throw at.at("name").fail("required") }
+            let ttl = try at.at("ttl").duration(cookie.ttl)
+            return .consistentHash(.cookie(.init(name: name, path: cookie.path, ttl: ttl)))
         }
         if hash.useSourceIp == true { return .consistentHash(.sourceIP) }
         throw field.at("consistentHash").at("httpHeaderName").fail("set httpHeaderName, httpCookie or useSourceIp")
@@ -85,7 +87,8 @@ enum DestinationRuleParser {
         }
         if let value = http.http2MaxRequests { cluster.connectionPool.maxRequests = try positive(value, field.at("http2MaxRequests")) }
         if let value = http.maxRequestsPerConnection { cluster.connectionPool.maxRequestsPerConnection = max(0, value) }
-        if let value = http.maxRetries { cluster.connectionPool.maxRetries = max(0, value) }
+        // Istio leaves Envoy's retry circuit breaker unlimited unless maxRetries is positive.
+        if let value = http.maxRetries, value > 0 { cluster.connectionPool.maxRetries = value }
         if let value = try field.at("idleTimeout").duration(http.idleTimeout) { cluster.connectionPool.idleTimeout = value }
         switch http.h2UpgradePolicy {
         case "UPGRADE": cluster.http2 = true
@@ -97,7 +100,12 @@ enum DestinationRuleParser {
 
     private static func outlierDetection(_ outlier: OutlierDetection, field: FieldPath) throws(ProxyError) -> OutlierDetectionConfig {
         var detection = OutlierDetectionConfig()
-        if let value = outlier.consecutive5xxErrors ?? outlier.consecutiveErrors { detection.consecutive5xxErrors = max(0, value) }
+        // Istio maps the deprecated consecutiveErrors to gateway errors only (502, 503, 504).
+        if let value = outlier.consecutiveErrors, value > 0 {
+            detection.consecutiveGatewayErrors = value
+            detection.consecutive5xxErrors = 0
+        }
+        if let value = outlier.consecutive5xxErrors { detection.consecutive5xxErrors = max(0, value) }
         if let value = outlier.consecutiveGatewayErrors { detection.consecutiveGatewayErrors = max(0, value) }
         if let value = try field.at("baseEjectionTime").duration(outlier.baseEjectionTime) { detection.baseEjectionTime = value }
         if let value = try field.at("interval").duration(outlier.interval) { detection.interval = value }

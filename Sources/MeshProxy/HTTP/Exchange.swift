@@ -2,8 +2,10 @@ import NIOCore
 import NIOHTTP1
 
 /// One request/response passing through an `HTTPProxyHandler`: what was asked, where it goes, what has been
-/// sent each way; its decisions (retry, answer, reuse) are `machine`'s.
-struct Exchange {
+/// sent each way; its decisions (retry, answer, reuse) are `machine`'s. A class: the handler reads and updates it
+/// many times per request, and a struct this size was copied (with a retain of every reference in it) at each of
+/// those.
+final class Exchange {
     /// The request as it goes upstream (rewritten, hop-by-hop fields removed).
     var head: HTTPRequestHead
     let start: NIODeadline
@@ -25,12 +27,16 @@ struct Exchange {
     var trailers: HTTPHeaders?
     /// Headers added to the response (the rate limit's `x-ratelimit-*`).
     var extraResponseHeaders: [(String, String)] = []
+    /// The affinity cookie the proxy generated for a consistent-hash cookie policy, added to the response.
+    var setCookie: String?
     /// Whether it waits in the loop's queue for a connection slot (counted as pending).
     var waiting = false
     var timeout: Scheduled<Void>?
     var perTryTimeout: Scheduled<Void>?
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
+    /// Holds one of the cluster's retries (`maxRetries`): from the decision to retry until that try's outcome.
+    var holdsRetry = false
 
     var isUpgrade: Bool { machine.isUpgrade }
     var retry: RetryPolicy { machine.retry }

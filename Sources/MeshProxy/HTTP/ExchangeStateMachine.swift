@@ -3,7 +3,8 @@
 /// action returned — retry, answer locally, pass the head on, tunnel, reset, reuse or close the upstream.
 ///
 /// It knows Envoy's and Istio's rules: a try may be retried only while nothing has gone downstream, the whole
-/// request body is still held, the retry policy has attempts left and its `retryOn` covers what happened;
+/// request body is still held, the retry policy has attempts left and its `retryOn` covers what happened; a retry
+/// the cluster's retry budget (`maxRetries`) has no room for is an overflow, and the try's own outcome stands;
 /// failures get Envoy's status, response flag and body; an upstream connection goes back to the pool only after a
 /// whole request and a whole keep-alive response.
 struct ExchangeStateMachine {
@@ -33,10 +34,12 @@ struct ExchangeStateMachine {
     }
 
     enum FailureAction: Equatable {
-        /// Start the next try (after the retry budget check).
+        /// Start the next try.
         case retry
         /// Answer downstream with this local response (nothing was sent yet).
         case respond(LocalAnswer)
+        /// The failure was retriable but the retry budget is spent: count the overflow and answer this.
+        case overflow(LocalAnswer)
         /// The response already started: the downstream can only be cut off.
         case reset
         /// Nothing to do (a per-try timer firing after the head arrived).
@@ -50,6 +53,8 @@ struct ExchangeStateMachine {
         case retry
         /// Pass the head downstream.
         case forward
+        /// The status was retriable but the retry budget is spent: count the overflow and pass the head on.
+        case forwardOverflow
         /// A 101 to an upgrade request: pass it on and tunnel.
         case tunnel
     }
@@ -109,8 +114,8 @@ struct ExchangeStateMachine {
 
     mutating func requestDidEnd() { requestEnded = true }
 
-    /// The current try failed.
-    mutating func failed(_ failure: Failure) -> FailureAction {
+    /// The current try failed; `retriesAvailable` says whether the cluster's retry budget has room for one more.
+    mutating func failed(_ failure: Failure, retriesAvailable: Bool = true) -> FailureAction {
         switch state {
         case .responding, .upgrading:
             if failure == .perTryTimedOut { return .ignore }
@@ -121,35 +126,43 @@ struct ExchangeStateMachine {
             break
         }
         let answer: LocalAnswer
+        let retriable: Bool
         switch failure {
         case .connectFailed:
-            if mayRetry, retry.retriesReset(connectFailure: true) { return .retry }
+            retriable = retry.retriesReset(connectFailure: true)
             answer = LocalAnswer(status: 503, flags: "UF", body: "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
         case .upstreamClosed:
-            if mayRetry, retry.retriesReset(connectFailure: false) { return .retry }
+            retriable = retry.retriesReset(connectFailure: false)
             answer = LocalAnswer(status: 503, flags: "UC", body: "upstream connect error or disconnect/reset before headers. reset reason: connection termination")
         case .perTryTimedOut:
-            if mayRetry, retry.retriesReset(connectFailure: false) { return .retry }
+            retriable = retry.retriesReset(connectFailure: false)
             answer = LocalAnswer(status: 504, flags: "UT", body: "upstream request timeout")
         case .routeTimedOut:
+            retriable = false
             answer = LocalAnswer(status: 504, flags: "UT", body: "upstream request timeout")
         case .noHealthyUpstream:
+            retriable = false
             answer = LocalAnswer(status: 503, flags: "UH", body: "no healthy upstream")
         }
-        return .respond(answer)
+        guard mayRetry, retriable else { return .respond(answer) }
+        if retriesAvailable { return .retry }
+        // Envoy's flags print in a fixed order, UF/UC/UT before UO.
+        return .overflow(LocalAnswer(status: answer.status, flags: answer.flags + ",UO", body: answer.body))
     }
 
-    /// A response head of the current try arrived.
-    mutating func responseHead(status: Int) -> HeadAction {
+    /// A response head of the current try arrived; `retriesAvailable` says whether the cluster's retry budget has
+    /// room for one more.
+    mutating func responseHead(status: Int, retriesAvailable: Bool = true) -> HeadAction {
         guard case .trying = state else { return .ignore }
         if status == 101, isUpgrade {
             state = .upgrading
             return .tunnel
         }
         if (100..<200).contains(status) { return .ignore }
-        if retry.attempts > 0, mayRetry, retry.retries(status: status) { return .retry }
+        let retriable = retry.attempts > 0 && mayRetry && retry.retries(status: status)
+        if retriable, retriesAvailable { return .retry }
         state = .responding(status: status)
-        return .forward
+        return retriable ? .forwardOverflow : .forward
     }
 
     /// The proxy answers locally with `status` (an error, an overflow, a too-large body).

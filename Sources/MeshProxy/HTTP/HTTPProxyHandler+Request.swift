@@ -104,8 +104,8 @@ extension HTTPProxyHandler {
         }
 
         let decision = listener.resolve(head, roll: loop.nextRandom())
-        if metricLabels.reporter == "source", case .forward(let target, _) = decision {
-            metricLabels.setDestinationService(target.config.name.split(separator: "|").first.map(String.init) ?? target.config.name)
+        if metricLabels.reporter == "source", case .forward(let target, _) = decision, let destination = target.metricsDestination {
+            metricLabels.setDestinationService(destination)
         }
 
         // Local rate limits (token buckets): over the limit answers 429 before any upstream work.
@@ -182,11 +182,12 @@ extension HTTPProxyHandler {
         if let rule {
             applyRouteRewrites(rule, original: head, to: &upstreamHead)
         }
-        let hashKey = hashInput(for: cluster, head: head)
-        var exchange = Exchange(
+        let hash = hashInput(for: cluster, head: head)
+        let exchange = Exchange(
             head: upstreamHead, start: start, keepAlive: keepAlive, cluster: cluster, rule: rule,
-            retry: rule?.retries ?? .istioDefault, hashKey: hashKey, isUpgrade: isUpgrade)
+            retry: rule?.retries ?? .istioDefault, hashKey: hash?.hash, isUpgrade: isUpgrade)
         exchange.extraResponseHeaders = rateLimitHeaders
+        exchange.setCookie = hash?.setCookie
         self.exchange = exchange
 
         // Circuit breaker: requests in flight.
@@ -220,7 +221,7 @@ extension HTTPProxyHandler {
 
     func requestBody(_ buffer: ByteBuffer) {
         if pendingExtAuthz != nil { return holdDuringExtAuthz(.body(buffer)) }
-        guard var exchange else { return }
+        guard let exchange else { return }
         runtime.stats.downstreamCxRxBytes.add(buffer.readableBytes, ordering: .relaxed)
         exchange.receivedBodyBytes += buffer.readableBytes
         if let maxBody = runtime.config.limits.maxRequestBodyBytes, exchange.receivedBodyBytes > maxBody {
@@ -242,7 +243,6 @@ extension HTTPProxyHandler {
                 exchange.bufferedBytes = 0
             }
         }
-        self.exchange = exchange
     }
 
     func requestEnd(_ trailers: HTTPHeaders?) {
@@ -276,7 +276,7 @@ extension HTTPProxyHandler {
         let grpc = head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true
         // Requests on one connection mostly share these: reuse the last labels (the listener can't change
         // between requests without the connection adopting a new config, which resets the cache).
-        if let cached = labelCache, cached.host == host, cached.grpc == grpc, cached.listener === listener {
+        if let cached = metricsCache.labels, cached.host == host, cached.grpc == grpc, cached.listener === listener {
             return cached.labels
         }
         var labels = listener.metricLabels
@@ -289,7 +289,7 @@ extension HTTPProxyHandler {
                 labels.source.namespace = AuthzRequest.namespace(ofPrincipal: principal) ?? "unknown"
             }
         }
-        labelCache = (host, grpc, listener, labels)
+        metricsCache.labels = (host, grpc, listener, labels)
         return labels
     }
 
@@ -301,11 +301,11 @@ extension HTTPProxyHandler {
         labels.grpcResponseStatus = grpcStatus
         let micros = Int((NIODeadline.now() - start).nanoseconds / 1000)
         let series: IstioMetrics.RequestSeries
-        if let last = lastSeries, last.labels == labels {
+        if let last = metricsCache.series, last.labels == labels {
             series = last
         } else {
             series = runtime.stats.istio.series(for: labels)
-            lastSeries = series
+            metricsCache.series = series
         }
         series.record(durationMicros: micros, requestBytes: requestBytes, responseBytes: responseBytes)
         finishSpan(labels, requestBytes: requestBytes)
@@ -387,38 +387,10 @@ extension HTTPProxyHandler {
         for (name, value) in rule.requestHeadersToSet { head.headers.replaceOrAdd(name: name, value: value) }
     }
 
-    private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> UInt64? {
+    private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> HashPolicy.Input? {
         guard case .consistentHash(let key) = cluster.config.loadBalancer else { return nil }
-        let text: String?
-        switch key {
-        case .header(let name): text = head.headers.first(name: name)
-        case .sourceIP: text = clientAddress
-        case .cookie(let name):
-            text = Self.cookie(named: name, in: head.headers)
-        }
-        guard let text else { return nil }
-        return Self.fnv1a(text)
-    }
-
-    /// The value of cookie `name`, if the request carries it.
-    static func cookie(named name: String, in headers: HTTPHeaders) -> String? {
-        let prefix = name + "="
-        for header in headers[canonicalForm: "cookie"] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.drop { $0 == " " }
-                if trimmed.hasPrefix(prefix) { return String(trimmed.dropFirst(prefix.count)) }
-            }
-        }
-        return nil
-    }
-
-    /// FNV-1a: a stable hash (Swift's `Hasher` is seeded per process, so it can't be used for affinity).
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
+        let channel = context?.channel
+        let connection = "\(channel?.remoteAddress?.description ?? clientAddress)\(channel?.localAddress?.description ?? "")"
+        return HashPolicy.input(key, headers: head.headers, client: clientAddress, connection: connection)
     }
 }

@@ -30,16 +30,19 @@ extension HTTPProxyHandler {
     }
 
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
-        guard var exchange else { return }
+        if head.status.code >= 200 || head.status.code == 101 { releaseRetry() }
+        guard let exchange else { return }
         let status = Int(head.status.code)
-        let action = exchange.machine.responseHead(status: status)
-        self.exchange = exchange
+        let action = exchange.machine.responseHead(status: status, retriesAvailable: exchange.cluster.retryBudgetAvailable)
         switch action {
         case .ignore:
             return  // informational: Expect was answered by the proxy itself
         case .tunnel:
             switchToTunnel(head, context: context)
             return
+        case .forwardOverflow:
+            exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
+            responseFlags = "UO"
         case .retry, .forward:
             break
         }
@@ -61,10 +64,10 @@ extension HTTPProxyHandler {
             for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }
         }
         for (name, value) in exchange.extraResponseHeaders { response.headers.replaceOrAdd(name: name, value: value) }
+        if let cookie = exchange.setCookie { response.headers.add(name: "set-cookie", value: cookie) }
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }
-        self.exchange = exchange
         context.write(wrapOutboundOut(.head(response)), promise: nil)
     }
 
@@ -80,7 +83,7 @@ extension HTTPProxyHandler {
 
     /// The response ended: recycle the upstream connection, account, and get ready for the next request.
     func finishExchange(trailers: HTTPHeaders?) {
-        guard var exchange, let context else { return }
+        guard let exchange, let context else { return }
         if let code = trailers?.first(name: "grpc-status") { grpcStatus = code }
         if let upstream = exchange.upstream {
             upstream.owner = nil
@@ -94,7 +97,6 @@ extension HTTPProxyHandler {
             case .reuse: loop.release(upstream)
             case .close: upstream.close()
             }
-            self.exchange = exchange
         }
         complete(status: exchange.machine.status, trailers: trailers, context: context)
     }
@@ -134,6 +136,7 @@ extension HTTPProxyHandler {
         }
         exchange.endpoint?.activeRequests.subtract(1, ordering: .relaxed)
         if exchange.countedActive { exchange.cluster.stats.upstreamRqActive.subtract(1, ordering: .relaxed) }
+        if exchange.holdsRetry { exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed) }
     }
 
     /// Drops the exchange without answering (the downstream went away or the response broke off).

@@ -5,12 +5,11 @@ extension HTTPProxyHandler {
     /// The upstream accepted an upgrade (101, e.g. websocket): pass the 101 on; once its (empty) end arrives,
     /// both connections drop their HTTP codecs and splice raw bytes (`finishUpgrade`).
     func switchToTunnel(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
         exchange.timeout?.cancel()
         exchange.timeout = nil
-        self.exchange = exchange
         runtime.stats.websocketUpgrades.add(1, ordering: .relaxed)
         var response = head
         HeaderPolicy.stripHopByHop(&response.headers, keepUpgrade: true)

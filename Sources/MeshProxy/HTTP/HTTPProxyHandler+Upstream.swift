@@ -6,12 +6,11 @@ extension HTTPProxyHandler {
     /// Starts a try: an idle pooled connection if there is one, else a new connection within the circuit
     /// breaker's limits, else a wait in the pending queue, else 503 with `x-envoy-overloaded`.
     func startAttempt() {
-        guard var exchange, let context else { return }
+        guard let exchange, let context else { return }
         generation &+= 1
         exchange.machine.tryStarted()
         let cluster = exchange.cluster
         guard let endpoint = cluster.pickEndpoint(hash: exchange.hashKey, random: loop.nextRandom()) else {
-            self.exchange = exchange
             tryFailed(.noHealthyUpstream)
             return
         }
@@ -24,7 +23,6 @@ extension HTTPProxyHandler {
                 perTryTimedOut(generation: generation)
             }
         }
-        self.exchange = exchange
         if cluster.config.http2 {
             startStream(to: endpoint)
             return
@@ -133,7 +131,7 @@ extension HTTPProxyHandler {
 
     /// Sends the request (head, what body has arrived, end if it has) over `connection`.
     private func attach(_ connection: UpstreamConnection) {
-        guard var exchange else { return }
+        guard let exchange else { return }
         connection.owner = self
         connection.requestsServed += 1
         exchange.upstream = connection
@@ -147,7 +145,6 @@ extension HTTPProxyHandler {
         }
         if exchange.machine.requestEnded { connection.write(.end(exchange.trailers)) }
         connection.flush()
-        self.exchange = exchange
         if readPending, connection.isWritable, let context {
             readPending = false
             context.read()
@@ -163,9 +160,9 @@ extension HTTPProxyHandler {
     /// The current try failed: the exchange's machine chooses another try, a local answer, or cutting the
     /// downstream off (the response had begun).
     func tryFailed(_ failure: ExchangeStateMachine.Failure) {
-        guard var exchange else { return }
-        let action = exchange.machine.failed(failure)
-        self.exchange = exchange
+        releaseRetry()
+        guard let exchange else { return }
+        let action = exchange.machine.failed(failure, retriesAvailable: exchange.cluster.retryBudgetAvailable)
         switch action {
         case .ignore:
             return
@@ -174,23 +171,27 @@ extension HTTPProxyHandler {
         case .reset:
             abandonExchange()
             context?.close(promise: nil)
-        case .respond(let answer):
+        case .respond(let answer), .overflow(let answer):
+            if case .overflow = action { exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed) }
             responseFlags = answer.flags
             errorResponse(HTTPResponseStatus(statusCode: answer.status), body: answer.body)
         }
     }
 
-    /// Drops the current try's connection and starts the next one.
+    /// Gives back the retry this exchange holds in the cluster's budget (its try has an outcome).
+    func releaseRetry() {
+        guard let exchange, exchange.holdsRetry else { return }
+        exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed)
+        self.exchange?.holdsRetry = false
+    }
+
+    /// Drops the current try's connection and starts the next one, holding one of the cluster's retries.
     func retry() {
-        guard var exchange else { return }
+        guard let exchange else { return }
         let stats = exchange.cluster.stats
-        if stats.upstreamRqRetryActive.load(ordering: .relaxed) >= exchange.cluster.limits.maxRetries {
-            stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
-            responseFlags = "URX"
-            errorResponse(.serviceUnavailable, body: "upstream retry limit exceeded")
-            return
-        }
         stats.upstreamRqRetry.add(1, ordering: .relaxed)
+        stats.upstreamRqRetryActive.add(1, ordering: .relaxed)
+        exchange.holdsRetry = true
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
         if let upstream = exchange.upstream {
@@ -202,7 +203,6 @@ extension HTTPProxyHandler {
             endpoint.activeRequests.subtract(1, ordering: .relaxed)
             exchange.endpoint = nil
         }
-        self.exchange = exchange
         startAttempt()
     }
 

@@ -30,10 +30,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Istio metric labels of the current request, its response flags (Envoy's `%RESPONSE_FLAGS%`), response
     /// body bytes and gRPC status.
     var metricLabels = IstioMetrics.Labels()
-    /// The labels of the last request's host and protocol on this connection's listener.
-    var labelCache: (host: String, grpc: Bool, listener: ListenerRuntime, labels: IstioMetrics.Labels)?
-    /// The metric series of the last request (reused while the labels stay the same: no lock, no hashing).
-    var lastSeries: IstioMetrics.RequestSeries?
+    /// The labels and series of the connection's last request (shared by the streams of an HTTP/2 connection).
+    let metricsCache: RequestMetricsCache
     /// The proxy's span of the current request.
     var activeSpan: ActiveSpan?
     var responseFlags = "-"
@@ -51,16 +49,18 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The downstream connection's addresses and mTLS peer (for authorization).
     let connection: ConnectionInfo
 
-    /// `connection` is read once per downstream connection (HTTP/2: shared by all its streams).
+    /// `connection` and `metricsCache` are made once per downstream connection (HTTP/2: shared by all its streams).
     init(
         runtime: ProxyRuntime, listener: ListenerRuntime, loop: LoopState, isHTTP2: Bool,
-        connection: ConnectionInfo = ConnectionInfo(clientAddress: "127.0.0.1")
+        connection: ConnectionInfo = ConnectionInfo(clientAddress: "127.0.0.1"),
+        metricsCache: RequestMetricsCache = RequestMetricsCache()
     ) {
         self.runtime = runtime
         self.listener = listener
         self.loop = loop
         self.isHTTP2 = isHTTP2
         self.connection = connection
+        self.metricsCache = metricsCache
         self.clientAddress = connection.clientAddress
     }
 

@@ -72,14 +72,32 @@ extension IstioMetrics {
             return labels
         }
 
+        /// The destination service labels a host stands for.
+        struct DestinationService: Sendable {
+            let service: String
+            let name: String
+            let namespace: String?
+
+            /// `nil` when `host` (`reviews.default.svc.cluster.local`, `reviews:9080`) names no service.
+            init?(host: String) {
+                let service = String(RouteTable.stripPort(host[...])).lowercased()
+                guard !service.isEmpty else { return nil }
+                self.service = service
+                let parts = service.split(separator: ".")
+                name = String(parts[0])
+                namespace = parts.count >= 2 && (parts.count == 2 || parts[2] == "svc") ? String(parts[1]) : nil
+            }
+        }
+
         /// Sets the destination service labels from a host (`reviews.default.svc.cluster.local`, `reviews:9080`).
         mutating func setDestinationService(_ host: String) {
-            let name = String(RouteTable.stripPort(host[...])).lowercased()
-            guard !name.isEmpty else { return }
-            destinationService = name
-            let parts = name.split(separator: ".")
-            destinationServiceName = String(parts[0])
-            if parts.count >= 2, parts.count == 2 || parts[2] == "svc" { destinationServiceNamespace = String(parts[1]) }
+            if let destination = DestinationService(host: host) { setDestinationService(destination) }
+        }
+
+        mutating func setDestinationService(_ destination: DestinationService) {
+            destinationService = destination.service
+            destinationServiceName = destination.name
+            if let namespace = destination.namespace { destinationServiceNamespace = namespace }
         }
     }
 }

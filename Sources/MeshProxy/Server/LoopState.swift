@@ -33,9 +33,8 @@ final class LoopState: @unchecked Sendable {
 
     /// An idle connection to `endpoint`, if one is open.
     func takeIdle(_ endpoint: EndpointRuntime) -> UpstreamConnection? {
-        guard var stack = idle[endpoint.id], !stack.isEmpty else { return nil }
-        let connection = stack.removeLast()
-        idle[endpoint.id] = stack
+        // Popped in place: a copy of the stack taken out of the dictionary would be copied again on mutation.
+        guard let connection = idle[endpoint.id]?.popLast() else { return nil }
         connection.isIdle = false
         return connection
     }
@@ -77,9 +76,8 @@ final class LoopState: @unchecked Sendable {
 
     /// Forgets an idle connection that closed.
     func removeIdle(_ connection: UpstreamConnection) {
-        guard connection.isIdle, var stack = idle[connection.endpoint.id] else { return }
-        stack.removeAll { $0 === connection }
-        idle[connection.endpoint.id] = stack
+        guard connection.isIdle else { return }
+        idle[connection.endpoint.id]?.removeAll { $0 === connection }
         connection.isIdle = false
     }
 
@@ -98,10 +96,8 @@ final class LoopState: @unchecked Sendable {
 
     private func popWaiter(for cluster: ClusterRuntime) -> HTTPProxyHandler? {
         let key = ObjectIdentifier(cluster)
-        guard var queue = waiters[key], !queue.isEmpty else { return nil }
-        let first = queue.removeFirst()
-        waiters[key] = queue
-        return first
+        guard waiters[key]?.isEmpty == false else { return nil }
+        return waiters[key]?.removeFirst()
     }
 
     // MARK: Downstream registry

@@ -48,6 +48,7 @@ enum PipelineSetup {
         let loop = runtime.loopState(for: channel.eventLoop)
         let info = ConnectionInfo.of(channel, listener: listener)
         let sync = channel.pipeline.syncOperations
+        try sync.addHandler(FlushCoalescer.above(sync))
         try sync.addHandler(HTTPResponseEncoder())
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
         try sync.addHandler(HTTPServerPipelineHandler())
@@ -66,6 +67,7 @@ enum PipelineSetup {
         loop.registerHTTP2(downstream, listener: listener)
         channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(downstream) }
         let info = ConnectionInfo.of(channel, listener: listener)
+        let metricsCache = NIOLoopBound(RequestMetricsCache(), eventLoop: channel.eventLoop)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
@@ -74,6 +76,7 @@ enum PipelineSetup {
         ]
         var streams = NIOHTTP2Handler.StreamConfiguration()
         streams.targetWindowSize = 1 << 20
+        try channel.pipeline.syncOperations.addHandler(FlushCoalescer.above(channel.pipeline.syncOperations))
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: streams
         ) { stream in
@@ -84,7 +87,9 @@ enum PipelineSetup {
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try sync.addHandler(
-                    HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info))
+                    HTTPProxyHandler(
+                        runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info,
+                        metricsCache: metricsCache.value))
             }
         }
     }

@@ -90,7 +90,7 @@ enum TCPProxy {
         let peerSide: WritableKeyPath<IstioMetrics.Labels, IstioMetrics.Labels.Side> =
             labels.reporter == "destination" ? \.source : \.destination
         if let peer { labels[keyPath: peerSide].set(peer) }
-        labels.setDestinationService(cluster.config.name.split(separator: "|").first.map(String.init) ?? cluster.config.name)
+        if let destination = cluster.metricsDestination { labels.setDestinationService(destination) }
         let metrics = runtime.stats.istio
         metrics.recordTCP(labels, opened: 1)
         channel.closeFuture.assumeIsolated().whenComplete { _ in

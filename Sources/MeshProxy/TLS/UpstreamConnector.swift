@@ -16,6 +16,7 @@ enum UpstreamConnector {
     ) -> EventLoopFuture<UpstreamConnection> {
         open(to: endpoint, cluster: cluster, on: eventLoop, timeout: timeout) { channel in
             let sync = channel.pipeline.syncOperations
+            try sync.addHandler(FlushCoalescer.above(sync))
             try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
             try sync.addHandler(UpstreamConnection(endpoint: endpoint, cluster: cluster, loop: loop))
         }.flatMapThrowing { channel in

@@ -19,19 +19,7 @@ struct ShutdownTests {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await HeldUpstream.start(group: group)
         defer { Task { await upstream.close(); try? await group.shutdownGracefully() } }
-        let directory = try TestTools.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("proxy.yaml")
-        try """
-            apiVersion: meshctl.dev/v1alpha1
-            kind: ProxyBootstrap
-            metadata: {name: shutdown-test}
-            spec:
-              limits: {drainTimeout: 60s}
-              listeners:
-              - {name: main, address: "127.0.0.1:0", protocol: http, upstream: "127.0.0.1:\(upstream.port)"}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        let proxy = try ProxyProcess(file: file)
+        let proxy = try ProxyProcess(name: "shutdown-test", upstream: upstream.port, spec: "limits: {drainTimeout: 60s}")
         defer { proxy.stop() }
         // "meshctl proxy: listening (main=PORT), 1 thread(s)" once it accepts.
         let port = try #require(try await proxy.mainPort(), "the proxy did not report its port: \(proxy.output)")

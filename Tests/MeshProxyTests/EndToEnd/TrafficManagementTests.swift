@@ -1,9 +1,11 @@
 import Foundation
 import MeshProxy
+import NIOCore
+import NIOPosix
 import Testing
 
 /// Istio traffic management through the proxy: subsets and weights, retries, timeouts, faults, rewrites,
-/// redirects, direct responses, circuit breaking and outlier detection.
+/// redirects, direct responses and circuit breaking.
 @Suite("Traffic management end to end", .serialized)
 struct TrafficManagementTests {
     static let reviews = """
@@ -156,55 +158,92 @@ struct TrafficManagementTests {
                   http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
             """, upstreams: upstreams.servers)
         defer { Task { await proxy.stop(); await upstreams.stop() } }
-        let responses = try await withThrowingTaskGroup(of: TestClient.Response.self) { group in
-            for _ in 0..<8 { group.addTask { try await proxy.get("/slow/300") } }
-            var all: [TestClient.Response] = []
-            for try await response in group { all.append(response) }
-            return all
-        }
+        let responses = try await proxy.getConcurrently("/slow/300", count: 8)
         let overloaded = responses.filter { $0.status == 503 && $0.headers.first(name: "x-envoy-overloaded") == "true" }
         #expect(overloaded.count >= 4, "\(responses.map(\.status))")
         #expect(responses.contains { $0.status == 200 })
         #expect(try await proxy.admin("/stats").body.contains("upstream_rq_pending_overflow: \(overloaded.count)"))
     }
 
-    @Test("outlier detection ejects a failing endpoint, and /clusters shows it")
-    func outlierDetection() async throws {
-        let group = Upstreams(group: .init(numberOfThreads: 1), servers: [])
-        let good = try await TestUpstream.start(id: "good", group: group.group)
-        let bad = try await TestUpstream.start(id: "bad", group: group.group, failAll: true)
-        let upstreams = Upstreams(group: group.group, servers: [good, bad])
+    @Test("over the DestinationRule's maxRetries a retriable response is passed on, not answered locally")
+    func retryBudgetOverflow() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        upstreams[0].fail(with: 503)
         let proxy = try await ProxyHarness.start(yaml: """
             apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: svc}
-            spec:
-              hosts: [svc.local]
-              ports: [{number: 80, name: http}]
-              endpoints: [{address: 127.0.0.1, ports: {http: UPSTREAM_0}}, {address: 127.0.0.1, ports: {http: UPSTREAM_1}}]
-            ---
-            apiVersion: networking.istio.io/v1
             kind: DestinationRule
-            metadata: {name: svc}
+            metadata: {name: budget}
             spec:
-              host: svc.local
-              trafficPolicy:
-                outlierDetection: {consecutive5xxErrors: 2, baseEjectionTime: 30s, maxEjectionPercent: 50}
+              host: upstream
+              trafficPolicy: {connectionPool: {http: {maxRetries: 1}}}
             ---
             apiVersion: networking.istio.io/v1
             kind: VirtualService
-            metadata: {name: svc}
+            metadata: {name: budget}
             spec:
               hosts: ["*"]
-              http: [{retries: {attempts: 0}, route: [{destination: {host: svc.local}}]}]
+              http: [{retries: {attempts: 1, retryOn: 5xx}, route: [{destination: {host: upstream}}]}]
             """, upstreams: upstreams.servers)
         defer { Task { await proxy.stop(); await upstreams.stop() } }
-        var statuses: [Int] = []
-        for _ in 0..<20 { statuses.append(try await proxy.get("/").status) }
-        #expect(bad.requests == 2, "bad got \(bad.requests): \(statuses)")
-        #expect(statuses.suffix(10).allSatisfy { $0 == 200 })
-        let clusters = try await proxy.admin("/clusters").body
-        #expect(clusters.contains("127.0.0.1:\(bad.port)::health_flags::/failed_outlier_check"))
-        #expect(clusters.contains("127.0.0.1:\(good.port)::health_flags::healthy"))
+        // Four tries fail together after 500 ms; one retry fits the budget and holds it for another 500 ms.
+        let responses = try await proxy.getConcurrently("/slow/500", count: 4)
+        for response in responses {
+            #expect(response.status == 503)
+            #expect(response.body == "ok", "the upstream's own body")
+            #expect(response.headers.first(name: "x-upstream-id") == "a")
+        }
+        #expect(upstreams[0].requests == 5)
+        let stats = try await proxy.admin("/stats").body
+        #expect(stats.contains("cluster.upstream.upstream_rq_retry: 1\n"))
+        #expect(stats.contains("cluster.upstream.upstream_rq_retry_overflow: 3\n"))
+    }
+
+    @Test("maxRequestsPerConnection: the upstream sees a new connection after every N requests")
+    func maxRequestsPerConnection() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(yaml: """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: per-connection}
+            spec:
+              host: upstream
+              trafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: 2}}}
+            """, upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        for _ in 0..<6 { #expect(try await proxy.get("/").status == 200) }
+        #expect(upstreams[0].requests == 6)
+        #expect(upstreams[0].connections == 3)
+    }
+
+    @Test("a port match selects the route only on the listener port it names")
+    func portMatch() async throws {
+        let upstreams = try await Upstreams.start(["v1", "v2"])
+        let port = try await Self.freePort(group: upstreams.group)
+        let proxy = try await ProxyHarness.start(yaml: Self.reviews + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: default}
+            spec:
+              hosts: ["*"]
+              http:
+              - match: [{port: \(port + 1)}]
+                route: [{destination: {host: reviews, subset: v1}}]
+              - match: [{port: \(port)}]
+                route: [{destination: {host: reviews, subset: v2}}]
+              - route: [{destination: {host: reviews, subset: v1}}]
+            """, upstreams: upstreams.servers) { $0.listeners[0].address.port = port }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(proxy.port == port)
+        for _ in 0..<3 { #expect(try await proxy.get("/").headers.first(name: "x-upstream-id") == "v2") }
+    }
+
+    /// A port free on 127.0.0.1 right now (bound, then released).
+    static func freePort(group: any EventLoopGroup) async throws -> Int {
+        let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close().get()
+        return port
     }
 }

@@ -39,6 +39,16 @@ struct ProxyHarness {
         try await TestClient.get(port: port, path, headers: headers, method: method.nio, body: body, group: clientGroup)
     }
 
+    /// `count` requests for `path` at once, each on its own connection.
+    func getConcurrently(_ path: String, count: Int) async throws -> [TestClient.Response] {
+        try await withThrowingTaskGroup(of: TestClient.Response.self) { group in
+            for _ in 0..<count { group.addTask { try await get(path) } }
+            var all: [TestClient.Response] = []
+            for try await response in group { all.append(response) }
+            return all
+        }
+    }
+
     func admin(_ path: String) async throws -> TestClient.Response {
         try await TestClient.get(port: adminPort, path, group: clientGroup)
     }

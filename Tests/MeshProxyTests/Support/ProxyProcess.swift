@@ -8,6 +8,8 @@ final class ProxyProcess: Sendable {
     let process: Process
     private let standardError: Pipe
     private let collected: NIOLockedValueBox<String>
+    /// The temporary directory of a bootstrap written by `init(name:upstream:spec:)`, removed on `stop()`.
+    private let directory: URL?
 
     /// The `meshctl` executable next to the test bundle.
     static var meshctl: String {
@@ -19,8 +21,30 @@ final class ProxyProcess: Sendable {
         return "\(directory)/meshctl"
     }
 
+    /// Starts the proxy on a bootstrap named `name`, written to a temporary directory: listener `main` on an
+    /// ephemeral port in front of 127.0.0.1:`upstream`, with `spec` (one YAML line) added under `spec:`.
+    convenience init(name: String, upstream: Int, spec: String? = nil) throws {
+        let directory = try TestTools.temporaryDirectory()
+        let file = directory.appendingPathComponent("proxy.yaml")
+        let extra = spec.map { "  \($0)\n" } ?? ""
+        try """
+            apiVersion: meshctl.dev/v1alpha1
+            kind: ProxyBootstrap
+            metadata: {name: \(name)}
+            spec:
+            \(extra)  listeners:
+              - {name: main, address: "127.0.0.1:0", protocol: http, upstream: "127.0.0.1:\(upstream)"}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        try self.init(file: file, directory: directory)
+    }
+
     /// Starts the proxy on `file`.
-    init(file: URL) throws {
+    convenience init(file: URL) throws {
+        try self.init(file: file, directory: nil)
+    }
+
+    private init(file: URL, directory: URL?) throws {
+        self.directory = directory
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.meshctl)
         process.arguments = ["proxy", "run", "-f", file.path]
@@ -51,5 +75,6 @@ final class ProxyProcess: Sendable {
     func stop() {
         TestTools.stop(process)
         standardError.fileHandleForReading.readabilityHandler = nil
+        if let directory { try? FileManager.default.removeItem(at: directory) }
     }
 }

@@ -136,4 +136,29 @@ struct ExchangeStateMachineTests {
         #expect(machine.failed(.upstreamClosed) == .ignore)
         #expect(machine.responseHead(status: 200) == .ignore)
     }
+
+    @Test("over the retry budget a retriable status is passed on as an overflow, not answered locally")
+    func retryBudgetOverflowForwardsTheResponse() {
+        var machine = Self.started(Self.fiveXX)
+        #expect(machine.responseHead(status: 503, retriesAvailable: false) == .forwardOverflow)
+        #expect(machine.state == .responding(status: 503))
+        var ok = Self.started(Self.fiveXX)
+        #expect(ok.responseHead(status: 200, retriesAvailable: false) == .forward)
+        var spent = Self.started(RetryPolicy(attempts: 1, retryOn: [.fiveXX]))
+        #expect(spent.responseHead(status: 503) == .retry)
+        spent.tryStarted()
+        #expect(spent.responseHead(status: 503, retriesAvailable: false) == .forward, "attempts ran out first: no overflow")
+    }
+
+    @Test("over the retry budget a retriable reset is answered with its own flag and UO")
+    func retryBudgetOverflowAnswersTheFailure() {
+        var machine = Self.started(Self.fiveXX)
+        #expect(machine.failed(.upstreamClosed, retriesAvailable: false) == .overflow(.init(
+            status: 503, flags: "UC,UO",
+            body: "upstream connect error or disconnect/reset before headers. reset reason: connection termination")))
+        var unretriable = Self.started(.none)
+        #expect(unretriable.failed(.connectFailed, retriesAvailable: false) == .respond(.init(
+            status: 503, flags: "UF",
+            body: "upstream connect error or disconnect/reset before headers. reset reason: connection failure")))
+    }
 }

@@ -76,12 +76,7 @@ struct HandlerTests {
     @Test("a direct-response route is answered by the handler without any upstream (EmbeddedChannel)")
     func directResponse() throws {
         let loop = EmbeddedEventLoop()
-        var config = ProxyConfig()
-        config.routes = RouteTable(virtualHosts: [
-            VirtualHost(name: "vs", domains: ["*"], routes: [HTTPRouteRule(action: .directResponse(status: 200, body: "hi"))])
-        ])
-        config.listeners = [ListenerConfig(name: "main", address: HostPort(host: "127.0.0.1", port: 0), protocol: .http)]
-        let runtime = try ProxyRuntime(config: config, group: loop)
+        let runtime = try ProxyRuntime.answering("hi", on: loop)
         let handler = HTTPProxyHandler(runtime: runtime, listener: runtime.listeners[0], loop: runtime.loopState(for: loop), isHTTP2: false)
         let channel = EmbeddedChannel(handler: handler, loop: loop)
         try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["host": "x"])))
