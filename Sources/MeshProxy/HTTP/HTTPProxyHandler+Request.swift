@@ -170,8 +170,8 @@ extension HTTPProxyHandler {
         }
         let loop = self.loop
         HeaderPolicy.addForwardingHeaders(
-            &upstreamHead.headers, clientAddress: clientAddress, scheme: listener.scheme,
-            requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+            &upstreamHead.headers, policy: listener.forwarding, clientAddress: clientAddress, secure: connection.secure,
+            peer: connection.peerCertificate, requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
         offerPeerMetadata(in: &upstreamHead, to: cluster)
         if var span = activeSpan {
             span.context.inject(into: &upstreamHead.headers, spanID: span.spanID)

@@ -63,9 +63,8 @@ final class ProxyRuntime: Sendable {
         self.jwksFetchers = jwksFetchers
         self.newFetchers = newFetchers
         let authenticator = RequestAuthenticator(rules: jwtRules, remoteKeys: jwksFetchers)
-        let ownPrincipal = config.security.identity?.certificateFile
-            .flatMap { try? NIOSSLCertificate.fromPEMFile($0).first }
-            .flatMap(PeerIdentity.spiffeID(of:))
+        let ownURIs = config.security.identity?.certificateFile.map(Self.certificateURIs) ?? []
+        let ownPrincipal = ownURIs.first { $0.hasPrefix("spiffe://") }
         let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
         let rateLimiters = config.rateLimits.map { LocalRateLimiter(config: $0, now: now) }
         self.rateLimiters = rateLimiters
@@ -125,13 +124,19 @@ final class ProxyRuntime: Sendable {
                 clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil,
                 authenticator: inbound ? authenticator : nil,
                 rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [],
-                metricLabels: .own(listener: listener, metadata: ownMetadata, principal: ownPrincipal))
+                metricLabels: .own(listener: listener, metadata: ownMetadata, principal: ownPrincipal),
+                forwarding: .of(listener, role: config.role, localURIs: listener.tls.map { Self.certificateURIs($0.certificateFile) } ?? ownURIs))
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {
             loops[ObjectIdentifier(loop)] = LoopState(eventLoop: loop)
         }
         self.loops = loops
+    }
+
+    /// The URI SANs of the first certificate in the PEM file at `path` (none when it can't be read).
+    static func certificateURIs(_ path: String) -> [String] {
+        (try? NIOSSLCertificate.fromPEMFile(path).first).map(PeerIdentity.uris(of:)) ?? []
     }
 
     /// Starts the JWKS fetches this runtime made, once it is in service (a runtime that fails to build or
