@@ -19,7 +19,7 @@ enum AdminPages {
         case "/clusters":
             return (.ok, "text/plain", clusters(runtime))
         case "/logging":
-            return (.ok, "text/plain", "active loggers:\n  access_log: \(runtime.config.accessLog ? "info" : "off")\n")
+            return (.ok, "text/plain", "active loggers:\n  access_log: \(runtime.config.accessLog != nil ? "info" : "off")\n")
         case "/", "/help":
             return (.ok, "text/plain", "admin commands are:\n  /clusters\n  /config_dump\n  /logging\n  /ready\n  /stats\n  /stats/prometheus\n")
         default:

@@ -31,6 +31,7 @@ extension HTTPProxyHandler {
         grpcStatus = ""
         metricLabels = requestMetricLabels(head)
         activeSpan = beginSpan(head)
+        accessEntry = beginAccessLog(head)
         let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade && followsConfig)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 

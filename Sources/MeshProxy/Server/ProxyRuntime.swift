@@ -16,6 +16,8 @@ final class ProxyRuntime: Sendable {
     let rateLimiters: [LocalRateLimiter]
     /// Trace propagation and span export; `nil` when tracing is not configured.
     let tracer: Tracer?
+    /// Where access log lines go; `nil` when the access log is off. Kept across reloads while its file is the same.
+    let accessLog: AccessLogWriter?
     /// This proxy's side of Istio's metadata exchange.
     let peerHeaders: PeerMetadataHeaders
     /// The fetchers of `jwksUri` keys, by URI (shared with the previous runtime where unchanged).
@@ -33,6 +35,11 @@ final class ProxyRuntime: Sendable {
         let stats = previous?.stats ?? ProxyStats()
         self.stats = stats
         self.startedAt = previous?.startedAt ?? .now()
+        if let log = config.accessLog {
+            self.accessLog = try previous?.config.accessLog?.path == log.path ? previous?.accessLog ?? AccessLogWriter.open(log) : AccessLogWriter.open(log)
+        } else {
+            self.accessLog = nil
+        }
         var nextEndpointID = 0
         var clusters: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {

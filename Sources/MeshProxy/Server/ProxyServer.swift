@@ -109,6 +109,7 @@ public final class ProxyServer: Sendable {
         next.startFetching()
         old.supersede(by: next)
         next.stats.configReloadSuccess.add(1, ordering: .relaxed)
+        if let log = old.accessLog, log !== next.accessLog { log.close() }
         for socket in plan.closing { try? await socket.channel.close().get() }
     }
 
@@ -154,6 +155,7 @@ public final class ProxyServer: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         try? await runtime.tracer?.exporter?.stop().get()
+        runtime.accessLog?.close()
         runtime.stopFetching()
         try? await group.shutdownGracefully()
     }
