@@ -18,6 +18,8 @@ final class ProxyRuntime: Sendable {
     let tracer: Tracer?
     /// Where access log lines go; `nil` when the access log is off. Kept across reloads while its file is the same.
     let accessLog: AccessLogWriter?
+    /// The proxy's own log, its levels set by the admin `/logging` (carried across reloads).
+    let log: ProxyLog
     /// This proxy's side of Istio's metadata exchange.
     let peerHeaders: PeerMetadataHeaders
     /// The fetchers of `jwksUri` keys, by URI (shared with the previous runtime where unchanged).
@@ -35,6 +37,8 @@ final class ProxyRuntime: Sendable {
         let stats = previous?.stats ?? ProxyStats()
         self.stats = stats
         self.startedAt = previous?.startedAt ?? .now()
+        let log = previous?.log ?? ProxyLog()
+        self.log = log
         if let log = config.accessLog {
             self.accessLog = try previous?.config.accessLog?.path == log.path ? previous?.accessLog ?? AccessLogWriter.open(log) : AccessLogWriter.open(log)
         } else {
@@ -62,11 +66,11 @@ final class ProxyRuntime: Sendable {
         }
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
-        let authorizer = InboundAuthorizer(security: config.security, stats: stats)
+        let authorizer = InboundAuthorizer(security: config.security, stats: stats, log: log)
         let jwtRules = config.security.jwtRules
         let (jwksFetchers, newFetchers) = try RemoteJWKS.fetchers(
             for: jwtRules, config: config.security.jwksFetch, previous: previous?.jwksFetchers ?? [:], group: group,
-            stats: stats)
+            stats: stats, log: log)
         self.jwksFetchers = jwksFetchers
         self.newFetchers = newFetchers
         let authenticator = RequestAuthenticator(rules: jwtRules, remoteKeys: jwksFetchers)

@@ -166,7 +166,7 @@ public final class ProxyServer: Sendable {
         try await start()
         onReady()
         let watching = watcher.map { watcher in
-            Task { await watcher.run(server: self) { StandardError.write($0 + "\n") } }
+            Task { await watcher.run(server: self) { self.runtime.log.write("config", .warning, $0) } }
         }
         await Self.waitForTerminationSignal()
         watching?.cancel()
