@@ -115,7 +115,7 @@ extension HTTPProxyHandler {
             let routeName = decision.rule?.name
             let now = start.uptimeNanoseconds.clampedToInt64
             for limiter in listener.rateLimiters where limiter.applies(routeName: routeName) {
-                switch limiter.check(head.headers, now: now, roll: loop.nextRandom()) {
+                switch limiter.check(head, now: now, roll: loop.nextRandom()) {
                 case .pass(let headers):
                     rateLimitHeaders += headers
                 case .limited(let headers):
