@@ -138,18 +138,19 @@ public final class ProxyServer: Sendable {
         }
     }
 
-    /// Stops accepting, lets in-flight requests finish (up to `drainTimeout`), then closes everything.
+    /// Stops accepting, lets in-flight requests finish (up to `drainTimeout`), then closes everything. The loops
+    /// drain before the listeners close, so once connections are refused every response says `Connection: close`.
     public func shutdown(drainTimeout: Duration? = nil) async {
-        let listening = sockets.withLock { sockets in
-            defer { sockets.removeAll() }
-            return sockets.values
-        }
-        for socket in listening { try? await socket.channel.close().get() }
         let runtime = self.runtime
         let drain = drainTimeout ?? config.limits.drainTimeout
         for loop in runtime.allLoops {
             try? await loop.eventLoop.submit { loop.drain(drainTime: drain) }.get()
         }
+        let listening = sockets.withLock { sockets in
+            defer { sockets.removeAll() }
+            return sockets.values
+        }
+        for socket in listening { try? await socket.channel.close().get() }
         let deadline = ContinuousClock.now + drain
         while runtime.activeRequests > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
