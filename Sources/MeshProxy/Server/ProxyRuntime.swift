@@ -39,11 +39,6 @@ final class ProxyRuntime: Sendable {
         self.startedAt = previous?.startedAt ?? .now()
         let log = previous?.log ?? ProxyLog()
         self.log = log
-        if let log = config.accessLog {
-            self.accessLog = try previous?.config.accessLog?.path == log.path ? previous?.accessLog ?? AccessLogWriter.open(log) : AccessLogWriter.open(log)
-        } else {
-            self.accessLog = nil
-        }
         var nextEndpointID = 0
         var clusters: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {
@@ -143,6 +138,12 @@ final class ProxyRuntime: Sendable {
             loops[ObjectIdentifier(loop)] = LoopState(eventLoop: loop)
         }
         self.loops = loops
+        // Opened last, so a config that fails above leaves no file open.
+        if let log = config.accessLog {
+            self.accessLog = try previous?.config.accessLog?.path == log.path ? previous?.accessLog ?? AccessLogWriter.open(log) : AccessLogWriter.open(log)
+        } else {
+            self.accessLog = nil
+        }
     }
 
     /// The URI SANs of the first certificate in the PEM file at `path` (none when it can't be read).

@@ -89,6 +89,7 @@ public final class ProxyServer: Sendable {
             for listener in plan.toBind { bound[listener.name] = try await bind(listener) }
         } catch {
             for socket in bound.values { try? await socket.channel.close().get() }
+            if let log = next.accessLog, log !== old.accessLog { log.close() }
             old.stats.configReloadRejected.add(1, ordering: .relaxed)
             throw error
         }
