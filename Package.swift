@@ -49,6 +49,8 @@ let package = Package(
                 // JWT signatures (RequestAuthentication): RSA from _CryptoExtras, ECDSA from Crypto.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // The subject and SANs of mTLS client certificates (x-forwarded-client-cert).
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         // The embedded Kubernetes-compatible API server of local mode: HTTPS (SwiftNIO), SQLite store, mesh CA.

@@ -20,7 +20,7 @@ __meshctl_flags() {
         'inject') echo '-f --filename -o --output --inject-config --values --mesh-config --operator-file --from-cluster --inject-configmap --mesh-configmap -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'proxy') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
-        'proxy run') echo '-f --filename --listen --upstream --protocol --threads --tls-cert --tls-key --tls-client-ca --upstream-ca --upstream-cert --upstream-key --upstream-sni --upstream-san --admin --access-log --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
+        'proxy run') echo '-f --filename --listen --upstream --protocol --threads --tls-cert --tls-key --tls-client-ca --upstream-ca --upstream-cert --upstream-key --upstream-sni --upstream-san --admin --access-log --access-log-file --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'version') echo '--client -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --as --as-group --as-uid --color -v --verbose --request-timeout -h --help' ;;
@@ -65,7 +65,7 @@ __meshctl_value_flags() {
         'inject') echo '-f --filename -o --output --inject-config --injectConfigFile --values --valuesFile --mesh-config --meshConfigFile --operator-file --operatorFileName --inject-configmap --injectConfigMapName --mesh-configmap --meshConfigMapName -r --revision --native-sidecars --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'uninject') echo '-f --filename -o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'proxy') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
-        'proxy run') echo '-f --filename --listen --upstream --protocol --threads --tls-cert --tls-key --tls-client-ca --upstream-ca --upstream-cert --upstream-key --upstream-sni --upstream-san --admin --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
+        'proxy run') echo '-f --filename --listen --upstream --protocol --threads --tls-cert --tls-key --tls-client-ca --upstream-ca --upstream-cert --upstream-key --upstream-sni --upstream-san --admin --access-log-file --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'version') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig') echo '--kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
         'kubeconfig contexts') echo '-o --output --kubeconfig --context --cluster --user -n --namespace -i --mesh-namespace --istioNamespace --as --as-group --as-uid --color --request-timeout' ;;
@@ -152,6 +152,7 @@ __meshctl_flag_value() {
         'proxy run|--upstream-ca') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
         'proxy run|--upstream-cert') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|crt)' -- "$3") $(compgen -d -- "$3")) ;;
         'proxy run|--upstream-key') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -X '!*.@(pem|key)' -- "$3") $(compgen -d -- "$3")) ;;
+        'proxy run|--access-log-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'proxy run|--kubeconfig') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$3")) ;;
         'proxy run|--context') COMPREPLY=($(compgen -W "$(__meshctl_callback contexts)" -- "$3")) ;;
         'proxy run|--cluster') COMPREPLY=($(compgen -W "$(__meshctl_callback clusters)" -- "$3")) ;;

@@ -5,7 +5,8 @@ import NIOHTTP1
 /// The text of the admin endpoints, rendered from the runtime's counters and config.
 enum AdminPages {
     static func render(path: String, method: HTTPMethod, runtime: ProxyRuntime) -> (HTTPResponseStatus, String, String) {
-        let route = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let route = parts.first.map(String.init) ?? path
         switch route {
         case "/ready":
             let draining = runtime.allLoops.contains { $0.draining }
@@ -19,7 +20,7 @@ enum AdminPages {
         case "/clusters":
             return (.ok, "text/plain", clusters(runtime))
         case "/logging":
-            return (.ok, "text/plain", "active loggers:\n  access_log: \(runtime.config.accessLog ? "info" : "off")\n")
+            return logging(query: parts.count > 1 ? parts[1] : nil, method: method, log: runtime.log)
         case "/", "/help":
             return (.ok, "text/plain", "admin commands are:\n  /clusters\n  /config_dump\n  /logging\n  /ready\n  /stats\n  /stats/prometheus\n")
         default:

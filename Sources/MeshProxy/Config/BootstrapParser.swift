@@ -10,7 +10,7 @@ enum BootstrapParser {
             config.role = role
         }
         config.admin = try spec.hostPort("admin")
-        config.accessLog = try spec.bool("accessLog") ?? false
+        config.accessLog = try AccessLogConfig.parse(spec)
         if let limits = try spec.child("limits") {
             if let value = try limits.duration("idleTimeout") { config.limits.idleTimeout = value }
             if let value = try limits.duration("headerTimeout") { config.limits.headerTimeout = value }

@@ -16,8 +16,8 @@ public struct ProxyConfig: Sendable {
     public var role: String
     /// Limits applied to downstream HTTP.
     public var limits: HTTPLimits
-    /// Whether JSON access log lines go to standard error.
-    public var accessLog: Bool
+    /// Where JSON access log lines go; `nil` (the default) turns the access log off.
+    public var accessLog: AccessLogConfig?
     /// Who this proxy stands for and the PeerAuthentication and AuthorizationPolicy resources it enforces.
     public var security: SecurityConfig
     /// VirtualService TCP routes (used by gateway TCP servers).
@@ -39,7 +39,7 @@ public struct ProxyConfig: Sendable {
 
     public init(
         listeners: [ListenerConfig] = [], clusters: [String: ClusterConfig] = [:], routes: RouteTable = RouteTable(),
-        admin: HostPort? = nil, role: String = "sidecar", limits: HTTPLimits = HTTPLimits(), accessLog: Bool = false,
+        admin: HostPort? = nil, role: String = "sidecar", limits: HTTPLimits = HTTPLimits(), accessLog: AccessLogConfig? = nil,
         security: SecurityConfig = SecurityConfig()
     ) {
         self.security = security

@@ -27,21 +27,14 @@ enum RateLimitParser {
     }
 
     /// The local rate limits of an EnvoyFilter that selects this workload (none when its `workloadSelector`
-    /// doesn't match). Patches other than an HTTP_FILTER insertion of the local rate limit filter are refused:
-    /// meshctl's proxy is not Envoy, and silently ignoring a patch would be worse.
+    /// doesn't match): HTTP_FILTER patches inserting the local rate limit filter, and HTTP_ROUTE patches giving a
+    /// route its own config (Istio's "local rate limit on a route"). Other patches are refused: meshctl's proxy is
+    /// not Envoy, and silently ignoring a patch would be worse.
     static func envoyFilter(_ spec: FieldReader, workloadLabels: [String: String]) throws(ProxyError) -> [LocalRateLimitConfig] {
         let selector = try spec.child("workloadSelector")?.stringMap("labels") ?? [:]
         if !selector.allSatisfy({ workloadLabels[$0.key] == $0.value }) { return [] }
         var result: [LocalRateLimitConfig] = []
         for patch in try spec.children("configPatches") {
-            let applyTo = try patch.string("applyTo") ?? ""
-            guard applyTo == "HTTP_FILTER", let value = try patch.child("patch")?.child("value"),
-                try value.string("name") == filterName
-            else {
-                throw patch.fail(
-                    "applyTo",
-                    "only HTTP_FILTER patches inserting \(filterName) are supported (for a limit on one route, use the bootstrap's rateLimits with route:)")
-            }
             let scope: LocalRateLimitConfig.Scope
             switch try patch.child("match")?.string("context") ?? "ANY" {
             case "SIDECAR_INBOUND": scope = .inbound
@@ -50,18 +43,40 @@ enum RateLimitParser {
             case "ANY": scope = .any
             case let other: throw patch.fail("match.context", "expected SIDECAR_INBOUND, SIDECAR_OUTBOUND, GATEWAY or ANY, not \(other)")
             }
-            guard var typed = try value.child("typed_config") else { throw value.fail("typed_config", "required") }
-            // Istio's docs wrap the config in a TypedStruct (`type_url` + `value`); the typed form has it inline.
-            if let wrapped = try typed.child("value"), try typed.string("type_url") != nil { typed = wrapped }
-            var limit = try localRateLimit(typed)
-            limit.scope = scope
-            result.append(limit)
+            switch try patch.string("applyTo") ?? "" {
+            case "HTTP_FILTER":
+                guard let value = try patch.child("patch")?.child("value"), try value.string("name") == filterName else {
+                    throw patch.fail("patch.value.name", "only \(filterName) can be inserted")
+                }
+                guard let typed = try value.child("typed_config") else { throw value.fail("typed_config", "required") }
+                let config = try unwrapped(typed)
+                // Without a token_bucket the filter limits nothing by itself; per-route configs do.
+                guard config.has("token_bucket") else { continue }
+                if config.has("descriptors") {
+                    throw config.fail("descriptors", "descriptors need a route's rate_limits: set them in an HTTP_ROUTE patch's typed_per_filter_config")
+                }
+                var limit = try localRateLimit(config)
+                limit.scope = scope
+                result.append(limit)
+            case "HTTP_ROUTE":
+                result.append(try routeLimit(patch, scope: scope))
+            default:
+                throw patch.fail(
+                    "applyTo",
+                    "only HTTP_FILTER patches inserting \(filterName) and HTTP_ROUTE patches configuring it are supported (or use the bootstrap's rateLimits)")
+            }
         }
         return result
     }
 
+    /// Istio's docs wrap the config in a TypedStruct (`type_url` + `value`); the typed form has it inline.
+    static func unwrapped(_ typed: FieldReader) throws(ProxyError) -> FieldReader {
+        if let wrapped = try typed.child("value"), try typed.string("type_url") != nil { return wrapped }
+        return typed
+    }
+
     /// The `LocalRateLimit` proto's fields. As in Envoy, an unset `filter_enabled` or `filter_enforced` is 0%.
-    private static func localRateLimit(_ config: FieldReader) throws(ProxyError) -> LocalRateLimitConfig {
+    static func localRateLimit(_ config: FieldReader) throws(ProxyError) -> LocalRateLimitConfig {
         guard let bucket = try config.child("token_bucket") else { throw config.fail("token_bucket", "required") }
         var limit = try tokenBucket(
             statPrefix: config.requiredString("stat_prefix"), bucket, max: "max_tokens", perFill: "tokens_per_fill",
@@ -77,8 +92,15 @@ enum RateLimitParser {
         case "DRAFT_VERSION_03": limit.rateLimitHeaders = true
         case let other?: throw config.fail("enable_x_ratelimit_headers", "expected OFF or DRAFT_VERSION_03, not \(other)")
         }
-        if !(try config.children("descriptors")).isEmpty {
-            throw config.fail("descriptors", "descriptors need route rate_limits actions; use the bootstrap's rateLimits with perHeader:")
+        for item in try config.children("descriptors") {
+            guard let bucket = try item.child("token_bucket") else { throw item.fail("token_bucket", "required") }
+            let parsed = try tokenBucket(statPrefix: limit.statPrefix, bucket, max: "max_tokens", perFill: "tokens_per_fill", interval: "fill_interval")
+            let entries = try item.children("entries").map { (entry) throws(ProxyError) in
+                RateLimitDescriptor.Entry(key: try entry.requiredString("key"), value: try entry.requiredString("value"))
+            }
+            guard !entries.isEmpty else { throw item.fail("entries", "required") }
+            limit.descriptors.append(RateLimitDescriptor(
+                entries: entries, maxTokens: parsed.maxTokens, tokensPerFill: parsed.tokensPerFill, fillInterval: parsed.fillInterval))
         }
         return limit
     }

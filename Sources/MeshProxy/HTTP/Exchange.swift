@@ -33,6 +33,8 @@ final class Exchange {
     var waiting = false
     var timeout: Scheduled<Void>?
     var perTryTimeout: Scheduled<Void>?
+    /// When the upstream's response head arrived (the access log's `upstream_service_time`).
+    var responseHeadAt: NIODeadline?
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
     /// Holds one of the cluster's retries (`maxRetries`): from the decision to retry until that try's outcome.

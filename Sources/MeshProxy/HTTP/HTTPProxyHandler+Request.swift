@@ -31,6 +31,7 @@ extension HTTPProxyHandler {
         grpcStatus = ""
         metricLabels = requestMetricLabels(head)
         activeSpan = beginSpan(head)
+        accessEntry = beginAccessLog(head)
         let keepAlive = isHTTP2 || (head.isKeepAlive && !loop.draining && !isUpgrade && followsConfig)
         requestVersion = isHTTP2 ? .http2 : (head.version == .http1_0 ? .http1_0 : .http1_1)
 
@@ -114,7 +115,7 @@ extension HTTPProxyHandler {
             let routeName = decision.rule?.name
             let now = start.uptimeNanoseconds.clampedToInt64
             for limiter in listener.rateLimiters where limiter.applies(routeName: routeName) {
-                switch limiter.check(head.headers, now: now, roll: loop.nextRandom()) {
+                switch limiter.check(head, now: now, roll: loop.nextRandom()) {
                 case .pass(let headers):
                     rateLimitHeaders += headers
                 case .limited(let headers):
@@ -170,8 +171,8 @@ extension HTTPProxyHandler {
         }
         let loop = self.loop
         HeaderPolicy.addForwardingHeaders(
-            &upstreamHead.headers, clientAddress: clientAddress, scheme: listener.scheme,
-            requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+            &upstreamHead.headers, policy: listener.forwarding, clientAddress: clientAddress, secure: connection.secure,
+            peer: connection.peerCertificate, requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
         offerPeerMetadata(in: &upstreamHead, to: cluster)
         if var span = activeSpan {
             span.context.inject(into: &upstreamHead.headers, spanID: span.spanID)

@@ -55,6 +55,7 @@ extension HTTPProxyHandler {
         cluster.stats.countStatus(status)
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
+        exchange.responseHeadAt = .now()
         if let code = head.headers.first(name: "grpc-status") { grpcStatus = code }
         var response = head
         response.version = isHTTP2 ? .http2 : requestVersion
@@ -110,7 +111,7 @@ extension HTTPProxyHandler {
         runtime.stats.recordResponse(status: status, micros: micros)
         runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
         recordIstioMetrics(status: status, start: exchange.start, requestBytes: exchange.receivedBodyBytes)
-        if runtime.config.accessLog { AccessLog.write(exchange, status: status, micros: micros, client: clientAddress) }
+        logAccess(status: status, start: exchange.start, exchange: exchange)
         lastActivity = NIODeadline.now()
         if exchange.keepAlive && !loop.draining && adoptLatestConfig() {
             context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
@@ -192,6 +193,7 @@ extension HTTPProxyHandler {
         writeLocal(status, body: body, keepAlive: keepAlive, extraHeaders: extraHeaders, context: context)
         runtime.stats.recordResponse(status: Int(status.code), micros: Int((NIODeadline.now() - start).nanoseconds / 1000))
         recordIstioMetrics(status: Int(status.code), start: start, requestBytes: 0)
+        logAccess(status: Int(status.code), start: start, exchange: nil)
         runtime.stats.downstreamRqActive.subtract(1, ordering: .relaxed)
         lastActivity = NIODeadline.now()
         if !keepAlive || loop.draining {

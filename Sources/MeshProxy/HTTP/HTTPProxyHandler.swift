@@ -43,6 +43,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var peerCache: (value: String, metadata: PeerMetadata?)?
     /// The HTTP version of the current downstream request (responses use it).
     var requestVersion: HTTPVersion = .http1_1
+    /// The current request's access log line, while the access log is on.
+    var accessEntry: AccessLogEntry?
     /// The current request while a CUSTOM policy's ext-authz provider is asked about it.
     var pendingExtAuthz: PendingExtAuthz?
 

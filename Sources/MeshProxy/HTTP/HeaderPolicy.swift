@@ -42,17 +42,30 @@ enum HeaderPolicy {
         if keepUpgrade { headers.replaceOrAdd(name: "connection", value: "upgrade") }
     }
 
-    /// Sets `x-forwarded-for` (appending the client address), `x-forwarded-proto` and, when missing,
-    /// `x-request-id` — what Envoy does with `use_remote_address: true`.
+    /// Sets the forwarding headers as Envoy does under `policy`: the client address is appended to
+    /// `x-forwarded-for` only with `use_remote_address` (gateways); `x-forwarded-proto` is the downstream
+    /// connection's scheme (`xff_num_trusted_hops` is 0, so a client's value is never trusted);
+    /// `x-forwarded-client-cert` follows `forward_client_cert_details`, `peer` being the mTLS client's certificate;
+    /// `x-request-id` is added when missing.
     static func addForwardingHeaders(
-        _ headers: inout HTTPHeaders, clientAddress: String, scheme: String, requestID: () -> String
+        _ headers: inout HTTPHeaders, policy: ForwardingPolicy, clientAddress: String, secure: Bool, peer: PeerCertificate?,
+        requestID: () -> String
     ) {
-        if let existing = headers.first(name: "x-forwarded-for") {
-            headers.replaceOrAdd(name: "x-forwarded-for", value: existing + ", " + clientAddress)
-        } else {
-            headers.add(name: "x-forwarded-for", value: clientAddress)
+        if policy.appendsForwardedFor {
+            let existing = headers["x-forwarded-for"]
+            headers.replaceOrAdd(name: "x-forwarded-for", value: (existing + [clientAddress]).joined(separator: ", "))
         }
-        headers.replaceOrAdd(name: "x-forwarded-proto", value: scheme)
+        headers.replaceOrAdd(name: "x-forwarded-proto", value: secure ? "https" : "http")
+        let element = peer.map { $0.xfccElement(by: policy.localURIs, includingCert: policy.includesCert) }
+        switch (policy.clientCert, element) {
+        case (.appendForward, let element?):
+            let existing = headers["x-forwarded-client-cert"]
+            headers.replaceOrAdd(name: "x-forwarded-client-cert", value: (existing + [element]).joined(separator: ","))
+        case (.sanitizeSet, let element?):
+            headers.replaceOrAdd(name: "x-forwarded-client-cert", value: element)
+        default:
+            headers.remove(name: "x-forwarded-client-cert")
+        }
         if !headers.contains(name: "x-request-id") {
             headers.add(name: "x-request-id", value: requestID())
         }

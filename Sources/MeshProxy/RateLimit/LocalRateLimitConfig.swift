@@ -20,11 +20,17 @@ public struct LocalRateLimitConfig: Sendable {
     public var responseHeaders: [(String, String)] = []
     /// Whether answers carry `x-ratelimit-limit`, `-remaining` and `-reset` (Envoy's DRAFT_VERSION_03).
     public var rateLimitHeaders: Bool = false
+    /// The route's `rate_limits` (each a list of actions) and the per-filter config's `descriptors`: a request
+    /// producing a configured descriptor takes from its bucket instead of the default one.
+    public var rateLimitActions: [[RequestHeadersAction]] = []
+    public var descriptors: [RateLimitDescriptor] = []
 
     /// Listeners a limit applies to (an EnvoyFilter patch's `context`).
     public enum Scope: Sendable, Equatable {
         /// Inbound sidecar listeners (SIDECAR_INBOUND).
         case inbound
+        /// The inbound sidecar listener of this workload port (an HTTP_ROUTE patch on vhost `inbound|http|<port>`).
+        case inboundPort(Int)
         /// Outbound sidecar listeners (SIDECAR_OUTBOUND).
         case outbound
         /// Listeners made from Gateway servers (GATEWAY).
@@ -37,6 +43,8 @@ public struct LocalRateLimitConfig: Sendable {
         func includes(_ listener: ListenerConfig) -> Bool {
             switch self {
             case .inbound: listener.gateway == nil && listener.direction == .inbound
+            case .inboundPort(let port):
+                listener.gateway == nil && listener.direction == .inbound && (listener.targetPort ?? listener.address.port) == port
             case .outbound: listener.gateway == nil && listener.direction == .outbound
             case .gateway: listener.gateway != nil
             case .any: true

@@ -18,6 +18,8 @@ final class LocalRateLimiter: Sendable {
     let config: LocalRateLimitConfig
     private let shared: TokenBucket
     private let keyed: Mutex<[String: TokenBucket]>
+    /// One bucket per configured descriptor, in order.
+    private let descriptorBuckets: [TokenBucket]
     /// Envoy's `http_local_rate_limit.{enabled,ok,rate_limited,enforced}`.
     let enabled = Atomic<Int>(0)
     let ok = Atomic<Int>(0)
@@ -29,6 +31,9 @@ final class LocalRateLimiter: Sendable {
         self.shared = TokenBucket(
             maxTokens: config.maxTokens, tokensPerFill: config.tokensPerFill, fillInterval: config.fillInterval, now: now)
         self.keyed = Mutex([:])
+        self.descriptorBuckets = config.descriptors.map {
+            TokenBucket(maxTokens: $0.maxTokens, tokensPerFill: $0.tokensPerFill, fillInterval: $0.fillInterval, now: now)
+        }
     }
 
     /// Whether the limit covers a request matched by the route named `routeName`.
@@ -38,12 +43,13 @@ final class LocalRateLimiter: Sendable {
     }
 
     /// Checks one request; `roll` is a uniform random number (for the enabled/enforced percentages).
-    func check(_ headers: HTTPHeaders, now: Int64, roll: UInt64) -> Decision {
+    func check(_ head: HTTPRequestHead, now: Int64, roll: UInt64) -> Decision {
         if config.enabledPercent < 100, Double(roll % 10_000) >= config.enabledPercent * 100 { return .pass(headers: []) }
         enabled.add(1, ordering: .relaxed)
-        let outcome = bucket(for: headers, now: now).take(now: now)
+        let (bucket, limit) = bucket(for: head, now: now)
+        let outcome = bucket.take(now: now)
         let limitHeaders = config.rateLimitHeaders
-            ? [("x-ratelimit-limit", String(config.maxTokens)), ("x-ratelimit-remaining", String(outcome.remaining)),
+            ? [("x-ratelimit-limit", String(limit)), ("x-ratelimit-remaining", String(outcome.remaining)),
                ("x-ratelimit-reset", String(outcome.resetSeconds))]
             : []
         if outcome.allowed {
@@ -57,7 +63,19 @@ final class LocalRateLimiter: Sendable {
         return .limited(headers: [("x-envoy-ratelimited", "true")] + config.responseHeaders + limitHeaders)
     }
 
-    private func bucket(for headers: HTTPHeaders, now: Int64) -> TokenBucket {
+    /// The bucket a request takes from and its size: the first configured descriptor the request produces, else
+    /// the one of its header value, else the shared one.
+    private func bucket(for head: HTTPRequestHead, now: Int64) -> (TokenBucket, Int) {
+        if !config.descriptors.isEmpty {
+            let produced = RequestHeadersAction.descriptors(of: head, rateLimits: config.rateLimitActions)
+            if let index = config.descriptors.firstIndex(where: { produced.contains($0.entries) }) {
+                return (descriptorBuckets[index], config.descriptors[index].maxTokens)
+            }
+        }
+        return (keyedBucket(for: head.headers, now: now), config.maxTokens)
+    }
+
+    private func keyedBucket(for headers: HTTPHeaders, now: Int64) -> TokenBucket {
         guard let name = config.perHeader, let value = headers.first(name: name) else { return shared }
         return keyed.withLock { buckets in
             if let existing = buckets[value] { return existing }

@@ -1,7 +1,9 @@
 import NIOCore
+import NIOSSL
 
 /// What authorization needs to know about a downstream connection, taken once when its protocol is set up:
-/// both addresses, the port the workload is addressed on, and the mTLS peer's SPIFFE id.
+/// both addresses, the port the workload is addressed on, whether it is TLS, and the mTLS peer's SPIFFE id and
+/// certificate.
 struct ConnectionInfo: Sendable {
     /// The client's IP (`source.ip`).
     var clientAddress: String
@@ -11,13 +13,22 @@ struct ConnectionInfo: Sendable {
     var port: Int?
     /// The authenticated peer (`source.principal`), when the connection is mutual TLS.
     var principal: String?
+    /// Whether the connection is TLS (Envoy sets `x-forwarded-proto` from this).
+    var secure = false
+    /// The mTLS peer's certificate, read only where `x-forwarded-client-cert` needs it.
+    var peerCertificate: PeerCertificate?
 
     /// Reads the addresses of `channel` and the peer identity of its TLS handler, if any.
     static func of(_ channel: any Channel, listener: ListenerRuntime) -> ConnectionInfo {
-        ConnectionInfo(
+        let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+        let certificate = tls?.peerCertificate
+        let wantsDetails = listener.forwarding.clientCert != .sanitize && listener.config.protocol == .http
+        return ConnectionInfo(
             clientAddress: channel.remoteAddress?.ipAddress ?? "127.0.0.1",
             localAddress: channel.localAddress?.ipAddress,
             port: listener.config.targetPort ?? channel.localAddress?.port,
-            principal: PeerIdentity.principal(in: channel.pipeline.syncOperations))
+            principal: certificate.flatMap(PeerIdentity.spiffeID(of:)),
+            secure: tls != nil,
+            peerCertificate: wantsDetails ? certificate.flatMap(PeerCertificate.of) : nil)
     }
 }

@@ -31,11 +31,14 @@ final class InboundAuthorizer: Sendable {
     private let extAuthz: ExtAuthzClient?
     /// Why a matching CUSTOM policy denies when there is no usable provider.
     private let customRefusal: String
+    /// AUDIT lines go to its `rbac` logger.
+    private let log: ProxyLog
 
     /// `nil` when no AuthorizationPolicy applies to the workload (nothing to enforce, no cost per request).
-    init?(security: SecurityConfig, stats: ProxyStats) {
+    init?(security: SecurityConfig, stats: ProxyStats, log: ProxyLog) {
         let setup = CustomProviderSetup(security: security)
-        if let problem = setup.problem { StandardError.write("ext-authz: \(problem)\n") }
+        if let problem = setup.problem { log.write("ext_authz", .warning, "ext-authz: \(problem)") }
+        self.log = log
         extAuthz = setup.provider.map { ExtAuthzClient(provider: $0, stats: stats) }
         customRefusal = setup.problem ?? ""
         // A matching CUSTOM policy passes here only when its provider is usable (and was asked already).
@@ -110,7 +113,7 @@ final class InboundAuthorizer: Sendable {
         guard !engine.isEmpty else { return .allowed }
         let verdict = engine.decide(prepared)
         if !engine.auditPolicies.isEmpty, let audited = engine.audit(prepared) {
-            Self.logAudit(audited, request: request, allowed: verdict.allowed)
+            logAudit(audited, request: request, allowed: verdict.allowed)
         }
         if verdict.allowed {
             stats.rbacAllowed.add(1, ordering: .relaxed)
@@ -126,7 +129,7 @@ final class InboundAuthorizer: Sendable {
         return .denied(Self.deniedBody)
     }
 
-    private static func logAudit(_ policy: PolicyReference, request: AuthzRequest, allowed: Bool) {
+    private func logAudit(_ policy: PolicyReference, request: AuthzRequest, allowed: Bool) {
         var line: Value.Object = [
             "rbac": "audit", "policy": .string(policy.description), "allowed": .bool(allowed),
             "source_principal": .string(request.sourcePrincipal ?? ""), "source_ip": .string(request.sourceIP ?? ""),
@@ -134,6 +137,6 @@ final class InboundAuthorizer: Sendable {
         if let port = request.port { line["destination_port"] = .int(port) }
         if let method = request.method { line["method"] = .string(method) }
         if let path = request.path { line["path"] = .string(path) }
-        StandardError.write(JSON.emit(.object(line)) + "\n")
+        log.write("rbac", .info, JSON.emit(.object(line)))
     }
 }

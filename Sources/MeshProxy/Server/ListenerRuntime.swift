@@ -33,8 +33,10 @@ final class ListenerRuntime: Sendable {
     let defaultCluster: ClusterRuntime?
     let routes: RouteTable
     let clusters: [String: ClusterRuntime]
-    /// `https` behind TLS termination, else `http` (for x-forwarded-proto and scheme matches).
+    /// `https` behind TLS termination, else `http` (for scheme matches).
     let scheme: String
+    /// What happens to `x-forwarded-for` and `x-forwarded-client-cert` here (gateway or sidecar direction).
+    let forwarding: ForwardingPolicy
     /// The listener-wide bandwidth buckets, one per direction.
     private let sharedUpload: ByteBucket?
     private let sharedDownload: ByteBucket?
@@ -43,8 +45,9 @@ final class ListenerRuntime: Sendable {
         config: ListenerConfig, tlsContext: NIOSSLContext?, defaultCluster: ClusterRuntime?, routes: RouteTable,
         clusters: [String: ClusterRuntime], transport: Transport, mtlsMode: PeerAuthenticationResolver.Resolution? = nil,
         authorizer: InboundAuthorizer? = nil, authenticator: RequestAuthenticator? = nil, rateLimiters: [LocalRateLimiter] = [],
-        metricLabels: IstioMetrics.Labels = IstioMetrics.Labels()
+        metricLabels: IstioMetrics.Labels = IstioMetrics.Labels(), forwarding: ForwardingPolicy = .sidecarInbound
     ) {
+        self.forwarding = forwarding
         self.rateLimiters = rateLimiters
         self.metricLabels = metricLabels
         self.authenticator = authenticator

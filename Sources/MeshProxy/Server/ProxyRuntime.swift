@@ -16,6 +16,10 @@ final class ProxyRuntime: Sendable {
     let rateLimiters: [LocalRateLimiter]
     /// Trace propagation and span export; `nil` when tracing is not configured.
     let tracer: Tracer?
+    /// Where access log lines go; `nil` when the access log is off. Kept across reloads while its file is the same.
+    let accessLog: AccessLogWriter?
+    /// The proxy's own log, its levels set by the admin `/logging` (carried across reloads).
+    let log: ProxyLog
     /// This proxy's side of Istio's metadata exchange: its HTTP headers and its TCP frame.
     let peerHeaders: PeerMetadataHeaders
     let peerExchangeFrame: [UInt8]
@@ -34,6 +38,8 @@ final class ProxyRuntime: Sendable {
         let stats = previous?.stats ?? ProxyStats()
         self.stats = stats
         self.startedAt = previous?.startedAt ?? .now()
+        let log = previous?.log ?? ProxyLog()
+        self.log = log
         var nextEndpointID = 0
         var clusters: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {
@@ -58,17 +64,16 @@ final class ProxyRuntime: Sendable {
         }
         self.clusters = clusters
         // Built once: the compiled AuthorizationPolicies of this workload, shared by every inbound listener.
-        let authorizer = InboundAuthorizer(security: config.security, stats: stats)
+        let authorizer = InboundAuthorizer(security: config.security, stats: stats, log: log)
         let jwtRules = config.security.jwtRules
         let (jwksFetchers, newFetchers) = try RemoteJWKS.fetchers(
             for: jwtRules, config: config.security.jwksFetch, previous: previous?.jwksFetchers ?? [:], group: group,
-            stats: stats)
+            stats: stats, log: log)
         self.jwksFetchers = jwksFetchers
         self.newFetchers = newFetchers
         let authenticator = RequestAuthenticator(rules: jwtRules, remoteKeys: jwksFetchers)
-        let ownPrincipal = config.security.identity?.certificateFile
-            .flatMap { try? NIOSSLCertificate.fromPEMFile($0).first }
-            .flatMap(PeerIdentity.spiffeID(of:))
+        let ownURIs = config.security.identity?.certificateFile.map(Self.certificateURIs) ?? []
+        let ownPrincipal = ownURIs.first { $0.hasPrefix("spiffe://") }
         let now = NIODeadline.now().uptimeNanoseconds.clampedToInt64
         let rateLimiters = config.rateLimits.map { LocalRateLimiter(config: $0, now: now) }
         self.rateLimiters = rateLimiters
@@ -129,13 +134,25 @@ final class ProxyRuntime: Sendable {
                 clusters: clusters, transport: transport, mtlsMode: mode, authorizer: inbound ? authorizer : nil,
                 authenticator: inbound ? authenticator : nil,
                 rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [],
-                metricLabels: .own(listener: listener, metadata: ownMetadata, principal: ownPrincipal))
+                metricLabels: .own(listener: listener, metadata: ownMetadata, principal: ownPrincipal),
+                forwarding: .of(listener, role: config.role, localURIs: listener.tls.map { Self.certificateURIs($0.certificateFile) } ?? ownURIs))
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {
             loops[ObjectIdentifier(loop)] = LoopState(eventLoop: loop)
         }
         self.loops = loops
+        // Opened last, so a config that fails above leaves no file open.
+        if let log = config.accessLog {
+            self.accessLog = try previous?.config.accessLog?.path == log.path ? previous?.accessLog ?? AccessLogWriter.open(log) : AccessLogWriter.open(log)
+        } else {
+            self.accessLog = nil
+        }
+    }
+
+    /// The URI SANs of the first certificate in the PEM file at `path` (none when it can't be read).
+    static func certificateURIs(_ path: String) -> [String] {
+        (try? NIOSSLCertificate.fromPEMFile(path).first).map(PeerIdentity.uris(of:)) ?? []
     }
 
     /// Starts the JWKS fetches this runtime made, once it is in service (a runtime that fails to build or

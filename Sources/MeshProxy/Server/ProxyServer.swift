@@ -89,6 +89,7 @@ public final class ProxyServer: Sendable {
             for listener in plan.toBind { bound[listener.name] = try await bind(listener) }
         } catch {
             for socket in bound.values { try? await socket.channel.close().get() }
+            if let log = next.accessLog, log !== old.accessLog { log.close() }
             old.stats.configReloadRejected.add(1, ordering: .relaxed)
             throw error
         }
@@ -109,6 +110,7 @@ public final class ProxyServer: Sendable {
         next.startFetching()
         old.supersede(by: next)
         next.stats.configReloadSuccess.add(1, ordering: .relaxed)
+        if let log = old.accessLog, log !== next.accessLog { log.close() }
         for socket in plan.closing { try? await socket.channel.close().get() }
     }
 
@@ -137,23 +139,25 @@ public final class ProxyServer: Sendable {
         }
     }
 
-    /// Stops accepting, lets in-flight requests finish (up to `drainTimeout`), then closes everything.
+    /// Stops accepting, lets in-flight requests finish (up to `drainTimeout`), then closes everything. The loops
+    /// drain before the listeners close, so once connections are refused every response says `Connection: close`.
     public func shutdown(drainTimeout: Duration? = nil) async {
-        let listening = sockets.withLock { sockets in
-            defer { sockets.removeAll() }
-            return sockets.values
-        }
-        for socket in listening { try? await socket.channel.close().get() }
         let runtime = self.runtime
         let drain = drainTimeout ?? config.limits.drainTimeout
         for loop in runtime.allLoops {
             try? await loop.eventLoop.submit { loop.drain(drainTime: drain) }.get()
         }
+        let listening = sockets.withLock { sockets in
+            defer { sockets.removeAll() }
+            return sockets.values
+        }
+        for socket in listening { try? await socket.channel.close().get() }
         let deadline = ContinuousClock.now + drain
         while runtime.activeRequests > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         try? await runtime.tracer?.exporter?.stop().get()
+        runtime.accessLog?.close()
         runtime.stopFetching()
         try? await group.shutdownGracefully()
     }
@@ -164,7 +168,7 @@ public final class ProxyServer: Sendable {
         try await start()
         onReady()
         let watching = watcher.map { watcher in
-            Task { await watcher.run(server: self) { StandardError.write($0 + "\n") } }
+            Task { await watcher.run(server: self) { self.runtime.log.write("config", .warning, $0) } }
         }
         await Self.waitForTerminationSignal()
         watching?.cancel()

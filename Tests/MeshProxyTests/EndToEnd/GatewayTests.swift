@@ -106,6 +106,10 @@ struct GatewayTests {
         #expect(try await get("/", host: "api.mesh.test", port: http).headers.first(name: "x-upstream-id") == "web")
         #expect(try await get("/", host: "api.mesh.test:80", port: http).headers.first(name: "x-upstream-id") == "web")
         #expect(try await get("/api", host: "elsewhere.test", port: http).status == 404, "a host no server exposes must not route")
+        // A gateway (use_remote_address: true) appends the client address to x-forwarded-for.
+        let forwarded = try await TestClient.get(
+            port: http, "/echo", headers: [("host", "api.mesh.test"), ("x-forwarded-for", "10.0.0.1")], group: upstreams.group)
+        #expect(forwarded.body.contains("x-forwarded-for: 10.0.0.1, 127.0.0.1\n"), "\(forwarded.body)")
 
         let redirect = try await get("/api/orders?x=1", host: "api.mesh.test", port: try #require(server.ports["gateway-8000"]))
         #expect(redirect.status == 301)

@@ -9,7 +9,7 @@ import Testing
 struct PeerMetadataExchangeTests {
     /// Runs `body` with the backend's sidecar (PERMISSIVE, so a plain client can also reach it) in front of a test
     /// upstream, and the frontend's, whose ServiceEntry endpoint is the backend sidecar, labelled meshed.
-    static func withSidecars(_ body: (_ client: ProxyHarness, _ server: ProxyHarness) async throws -> Void) async throws {
+    static func withSidecars(_ body: (_ client: ProxyHarness, _ server: ProxyHarness, _ pki: SpiffePKI) async throws -> Void) async throws {
         let pki = try SpiffePKI.make(clients: ["frontend"])
         let upstreams = try await Upstreams.start(["backend"])
         let server = try await ProxyHarness.start(
@@ -23,7 +23,7 @@ struct PeerMetadataExchangeTests {
                 backendPort: server.port, labels: "{security.istio.io/tlsMode: istio}", serviceAccount: "backend"),
             upstreams: upstreams.servers, shorthand: false)
         defer { Task { await client.stop(); await server.stop(); await upstreams.stop() } }
-        try await body(client, server)
+        try await body(client, server, pki)
     }
 
     static func requestSeries(_ proxy: ProxyHarness, reporter: String) async throws -> [String] {
@@ -33,7 +33,7 @@ struct PeerMetadataExchangeTests {
 
     @Test("both sidecars' metrics name the peer workload; the exchange headers reach neither the app nor the client")
     func exchange() async throws {
-        try await Self.withSidecars { client, server in
+        try await Self.withSidecars { client, server, _ in
             // The application's own (forged) exchange headers are replaced by its sidecar's.
             let response = try await client.get(
                 "/echo", headers: [("host", "backend"), ("x-envoy-peer-metadata", "Cg=="), ("x-envoy-peer-metadata-id", "forged")])
@@ -67,7 +67,7 @@ struct PeerMetadataExchangeTests {
 
     @Test("a caller's malformed metadata is ignored: the request succeeds, its source stays unknown, the answer carries ours")
     func malformedPeerHeader() async throws {
-        try await Self.withSidecars { _, server in
+        try await Self.withSidecars { _, server, _ in
             let response = try await server.get(
                 "/echo", headers: [("x-envoy-peer-metadata", "%%% not base64"), ("x-envoy-peer-metadata-id", "sidecar~x")])
             #expect(response.status == 200)

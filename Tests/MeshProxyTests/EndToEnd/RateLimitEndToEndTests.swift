@@ -106,4 +106,19 @@ struct RateLimitEndToEndTests {
         }
         #expect(statuses == [200, 200, 200, 200, 429, 429])
     }
+
+    @Test("Istio's local rate limit on a route: the path descriptor's bucket of 2, the route's default bucket of 4")
+    func routeDescriptors() async throws {
+        let upstreams = try await Upstreams.start(["api"])
+        let bootstrap = Self.bootstrap().replacingOccurrences(of: "cluster: api}", with: "cluster: api, targetPort: 9080}")
+        let filter = RateLimitRouteTests.envoyFilter.replacingOccurrences(of: "app: productpage", with: "app: asset-api")
+        let proxy = try await ProxyHarness.start(yaml: bootstrap + "\n---\n" + filter, upstreams: upstreams.servers, shorthand: false)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        var product: [Int] = []
+        for _ in 0..<3 { product.append(try await proxy.get("/api/v1/products/1").status) }
+        #expect(product == [200, 200, 429])
+        var others: [Int] = []
+        for _ in 0..<5 { others.append(try await proxy.get("/api/v1/products/2").status) }
+        #expect(others == [200, 200, 200, 200, 429])
+    }
 }

@@ -133,7 +133,7 @@ struct RemoteJWKSTests {
         #expect(setup.idp.requests == 1)
 
         var config = setup.proxy.server.config
-        config.accessLog = !config.accessLog
+        config.accessLog = config.accessLog == nil ? AccessLogConfig() : nil
         try await setup.proxy.server.reload(config)
         #expect(try await setup.status(token).0 == 200, "the new runtime has the keys at once")
         #expect(setup.idp.requests == 1, "an unchanged fetcher carries over without refetching")

@@ -5,7 +5,8 @@ import NIOCore
 import NIOPosix
 import Testing
 
-/// The real `meshctl proxy run` process: SIGTERM drains in-flight requests, refuses new connections, exits 0.
+/// The real `meshctl proxy run` process: SIGTERM (and SIGINT alike) drains in-flight requests, refuses new
+/// connections, exits 0; a request that never finishes is cut at the drain timeout.
 @Suite("Graceful shutdown of meshctl proxy run", .serialized)
 struct ShutdownTests {
     /// Runs `body` with `meshctl proxy run` (the process and its port) in front of an upstream that holds the first
@@ -13,13 +14,14 @@ struct ShutdownTests {
     /// slow test machine reaches: in the full suite, blocking tests can hold this task up for seconds on two
     /// cores, so nothing here is timed tightly; the upstream answers only when the test says so.
     static func withProxy(
+        drainTimeout: String = "60s",
         _ body: (_ proxy: ProxyProcess, _ port: Int, _ upstream: HeldUpstream, _ group: any EventLoopGroup) async throws -> Void
     ) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ProxyProcess.meshctl), "no meshctl next to the tests")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await HeldUpstream.start(group: group)
         defer { Task { await upstream.close(); try? await group.shutdownGracefully() } }
-        let proxy = try ProxyProcess(name: "shutdown-test", upstream: upstream.port, spec: "limits: {drainTimeout: 60s}")
+        let proxy = try ProxyProcess(name: "shutdown-test", upstream: upstream.port, spec: "limits: {drainTimeout: \(drainTimeout)}")
         defer { proxy.stop() }
         // "meshctl proxy: listening (main=PORT), 1 thread(s)" once it accepts.
         let port = try #require(try await proxy.mainPort(), "the proxy did not report its port: \(proxy.output)")
@@ -39,16 +41,7 @@ struct ShutdownTests {
             #expect(kill(process.processIdentifier, SIGTERM) == 0)
 
             // New connections are refused while the process drains.
-            let refused = try await poll(timeout: .seconds(20)) { () async -> Bool? in
-                do {
-                    let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
-                    try? await channel.close().get()
-                    return nil
-                } catch {
-                    return true
-                }
-            }
-            #expect(refused == true, "the listener still accepted connections after SIGTERM")
+            #expect(try await Self.refusesConnections(port: port, group: group), "the listener still accepted connections after SIGTERM")
             #expect(process.isRunning, "the proxy exited with a request in flight")
 
             upstream.release()
@@ -92,6 +85,63 @@ struct ShutdownTests {
             let exited = try await poll(timeout: .seconds(20)) { process.isRunning ? nil : true }
             try #require(exited == true, "the proxy did not exit within 20 s of its last stream")
             #expect(process.terminationStatus == 0, "\(proxy.output)")
+        }
+    }
+}
+
+extension ShutdownTests {
+    /// Starts a request the upstream holds and waits until it is there (in flight when a signal arrives).
+    static func heldRequest(port: Int, upstream: HeldUpstream, group: any EventLoopGroup) async throws -> Task<TestClient.Response, any Error> {
+        let request = Task { try await TestClient.get(port: port, "/slow", group: group) }
+        let arrived = try await poll(timeout: .seconds(20)) { upstream.holding ? true : nil }
+        try #require(arrived == true, "the request never reached the upstream")
+        return request
+    }
+
+    /// Whether connecting to `port` fails within 20 s (the listener closed).
+    static func refusesConnections(port: Int, group: any EventLoopGroup) async throws -> Bool {
+        try await poll(timeout: .seconds(20)) { () async -> Bool? in
+            do {
+                let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
+                try? await channel.close().get()
+                return nil
+            } catch {
+                return true
+            }
+        } == true
+    }
+
+    @Test("SIGINT shuts down as SIGTERM does: the in-flight request completes, then exit code 0", .timeLimit(.minutes(1)))
+    func sigint() async throws {
+        try await Self.withProxy { proxy, port, upstream, group in
+            let process = proxy.process
+            let request = try await Self.heldRequest(port: port, upstream: upstream, group: group)
+            #expect(kill(process.processIdentifier, SIGINT) == 0)
+            // Still draining while the request is held (the drain timeout is 60 s).
+            #expect(try await Self.refusesConnections(port: port, group: group), "the listener still accepted connections after SIGINT")
+            #expect(process.isRunning, "the proxy exited with a request in flight")
+            upstream.release()
+            #expect(try await request.value.status == 200)
+            let exited = try await poll(timeout: .seconds(20)) { process.isRunning ? nil : true }
+            try #require(exited == true, "the proxy did not exit after SIGINT")
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0, "\(proxy.output)")
+        }
+    }
+
+    @Test("a request that never finishes is cut at limits.drainTimeout and the process still exits 0", .timeLimit(.minutes(1)))
+    func drainBound() async throws {
+        try await Self.withProxy(drainTimeout: "1s") { proxy, port, upstream, group in
+            let process = proxy.process
+            let request = try await Self.heldRequest(port: port, upstream: upstream, group: group)
+            #expect(kill(process.processIdentifier, SIGTERM) == 0)
+            // The upstream never answers: the drain gives up after 1 s and the process exits anyway.
+            let exited = try await poll(timeout: .seconds(30)) { process.isRunning ? nil : true }
+            try #require(exited == true, "the proxy did not exit after its drain timeout: \(proxy.output)")
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0, "\(proxy.output)")
+            let answer = try? await request.value
+            #expect(answer?.status != 200, "the held request got an answer the upstream never sent")
         }
     }
 }

@@ -30,7 +30,7 @@ struct RateLimitTests {
         let limiter = LocalRateLimiter(config: config, now: 0)
         func check(_ client: String?) -> String {
             let headers = HTTPHeaders(client.map { [("x-client", $0)] } ?? [])
-            switch limiter.check(headers, now: 0, roll: 0) {
+            switch limiter.check(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: headers), now: 0, roll: 0) {
             case .pass(let headers): return "pass " + (headers.first { $0.0 == "x-ratelimit-remaining" }?.1 ?? "")
             case .limited: return "429"
             }
@@ -42,7 +42,7 @@ struct RateLimitTests {
         config.enforcedPercent = 0
         let shadow = LocalRateLimiter(config: config, now: 0)
         for _ in 0..<5 {
-            if case .limited = shadow.check([:], now: 0, roll: 12345) { Issue.record("an unenforced limit refused a request") }
+            if case .limited = shadow.check(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), now: 0, roll: 12345) { Issue.record("an unenforced limit refused a request") }
         }
         #expect(shadow.values.map(\.1) == [5, 2, 3, 0])
     }
@@ -102,14 +102,14 @@ struct RateLimitTests {
     @Test(
         "EnvoyFilters meshctl can't honour, and bad buckets, fail naming the field",
         arguments: [
-            ("applyTo: HTTP_ROUTE", "configPatches[0].applyTo: only HTTP_FILTER patches inserting envoy.filters.http.local_ratelimit"),
+            ("applyTo: CLUSTER", "configPatches[0].applyTo: only HTTP_FILTER patches inserting envoy.filters.http.local_ratelimit"),
             ("max_tokens: 4", "token_bucket.fill_interval: required, at least 50ms"),
             ("fill_interval: 10ms", "token_bucket.max_tokens: required, at least 1"),
         ])
     func unsupported(_ change: String, _ expected: String) throws {
         var text = Self.envoyFilter
         switch change {
-        case "applyTo: HTTP_ROUTE": text = text.replacingOccurrences(of: "applyTo: HTTP_FILTER", with: change)
+        case "applyTo: CLUSTER": text = text.replacingOccurrences(of: "applyTo: HTTP_FILTER", with: change)
         case "max_tokens: 4": text = text.replacingOccurrences(of: "{max_tokens: 4, tokens_per_fill: 4, fill_interval: 60s}", with: "{max_tokens: 4}")
         default: text = text.replacingOccurrences(of: "{max_tokens: 4, tokens_per_fill: 4, fill_interval: 60s}", with: "{fill_interval: 10ms}")
         }

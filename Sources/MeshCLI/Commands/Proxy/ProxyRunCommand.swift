@@ -38,6 +38,10 @@ enum ProxyRunCommand {
         help: "Accept the upstream only if its certificate carries this URI or DNS SAN (e.g. a SPIFFE id); repeatable")
     static let admin = OptionSpec(long: "admin", valueName: "HOST:PORT", help: "Admin listener (/ready, /stats, /config_dump, /clusters)")
     static let accessLog = OptionSpec(long: "access-log", kind: .flag, help: "Write one JSON access log line per request to standard error")
+    static let accessLogFile = OptionSpec(
+        long: "access-log-file", valueName: "FILE",
+        help: "Append the JSON access log to FILE (/dev/stdout as Istio's accessLogFile) instead of standard error",
+        completion: .file(extensions: []))
 
     static let spec: CommandSpec = CommandSpec(
         name: "run",
@@ -67,7 +71,7 @@ enum ProxyRunCommand {
         ],
         options: [
             filename, listen, upstream, protocolOption, threads, tlsCert, tlsKey, tlsClientCA, upstreamCA, upstreamCert,
-            upstreamKey, upstreamSNI, upstreamSAN, admin, accessLog,
+            upstreamKey, upstreamSNI, upstreamSAN, admin, accessLog, accessLogFile,
         ],
         run: { invocation, context in
             let config = try resolve(invocation)
@@ -139,7 +143,11 @@ enum ProxyRunCommand {
             guard let address = HostPort(parsing: adminText) else { throw UsageError("--admin needs HOST:PORT", at: invocation.path) }
             config.admin = address
         }
-        if options.bool(accessLog) { config.accessLog = true }
+        if let path = options.string(accessLogFile) {
+            config.accessLog = AccessLogConfig(path: path, source: "--access-log-file")
+        } else if options.bool(accessLog) {
+            config.accessLog = AccessLogConfig()
+        }
         return config
     }
 }

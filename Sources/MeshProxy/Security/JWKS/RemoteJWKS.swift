@@ -16,6 +16,8 @@ final class RemoteJWKS: Sendable {
     private let tls: NIOSSLContext?
     private let eventLoop: any EventLoop
     private let stats: ProxyStats
+    /// Fetch failures go to its `jwt` logger.
+    private let log: ProxyLog
     private let scheduled = Mutex<Scheduled<Void>?>(nil)
     private let stopped = Atomic<Bool>(false)
     /// Picks each refresh's jitter (injected so tests are deterministic).
@@ -23,8 +25,10 @@ final class RemoteJWKS: Sendable {
 
     init(
         endpoint: JWKSEndpoint, fetchTimeout: Duration, config: JWKSFetchConfig, tls: NIOSSLContext?,
-        eventLoop: any EventLoop, stats: ProxyStats, random: @escaping @Sendable () -> UInt64 = { .random(in: .min ... .max) }
+        eventLoop: any EventLoop, stats: ProxyStats, log: ProxyLog = ProxyLog(),
+        random: @escaping @Sendable () -> UInt64 = { .random(in: .min ... .max) }
     ) {
+        self.log = log
         self.random = random
         self.endpoint = endpoint
         self.fetchTimeout = fetchTimeout
@@ -82,7 +86,7 @@ final class RemoteJWKS: Sendable {
             stats.jwksFetchSuccess.add(1, ordering: .relaxed)
         case .failure(let error):
             stats.jwksFetchFailed.add(1, ordering: .relaxed)
-            if firstFailure { StandardError.write("jwks fetch \(endpoint) failed: \(error) (retrying)\n") }
+            if firstFailure { log.write("jwt", .warning, "jwks fetch \(endpoint) failed: \(error) (retrying)") }
         }
         guard !stopped.load(ordering: .acquiring) else { return }
         let task = eventLoop.scheduleTask(in: .nanoseconds(delay)) { self.fetch() }
@@ -97,7 +101,7 @@ extension RemoteJWKS {
     /// not started (`fresh`), so a runtime that fails to build leaves nothing running.
     static func fetchers(
         for rules: [RequestAuthenticator.Rule], config: JWKSFetchConfig, previous: [JWKSEndpoint: RemoteJWKS],
-        group: any EventLoopGroup, stats: ProxyStats
+        group: any EventLoopGroup, stats: ProxyStats, log: ProxyLog = ProxyLog()
     ) throws -> (all: [JWKSEndpoint: RemoteJWKS], fresh: [RemoteJWKS]) {
         var all: [JWKSEndpoint: RemoteJWKS] = [:]
         var fresh: [RemoteJWKS] = []
@@ -111,7 +115,7 @@ extension RemoteJWKS {
             if endpoint.secure && tls == nil { tls = try TLSContexts.jwksClient(caFile: config.caFile) }
             let fetcher = RemoteJWKS(
                 endpoint: endpoint, fetchTimeout: rule.fetchTimeout, config: config, tls: endpoint.secure ? tls : nil,
-                eventLoop: group.next(), stats: stats)
+                eventLoop: group.next(), stats: stats, log: log)
             all[endpoint] = fetcher
             fresh.append(fetcher)
         }
