@@ -42,8 +42,8 @@ final class ProxyStats: Sendable {
     let tlsInspectorTooLarge = Atomic<Int>(0)
     let noFilterChainMatch = Atomic<Int>(0)
     /// Istio's TCP metadata exchange (its `metadata_exchange.*` stats): connections that negotiated it, and
-    /// peer frames refused (the connection closed) for a bad magic, a body that is no Any of a Struct, or a
-    /// length over the limit.
+    /// peer frames refused (the connection closed) for a bad magic (or none within the header timeout), a body
+    /// that is no Any of a Struct, or a length over the limit.
     let peerExchangeFound = Atomic<Int>(0)
     let peerExchangeBadMagic = Atomic<Int>(0)
     let peerExchangeMalformed = Atomic<Int>(0)

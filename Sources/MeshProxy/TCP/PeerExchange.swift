@@ -2,8 +2,8 @@ import NIOCore
 
 /// Istio's TCP metadata exchange (`PeerExchangeFrame`) on a connection whose TLS handshake negotiated
 /// `istio-peer-exchange`: our frame goes out at once, then the peer's is read and taken off the stream before
-/// `then` adds the splice end, which gets the bytes that came after the frame. A refused frame closes the
-/// connection and is counted in /stats.
+/// `then` adds the splice end, which gets the bytes that came after the frame. A refused frame, or none within
+/// the header timeout, closes the connection and is counted in /stats.
 enum PeerExchange {
     /// Waits for the TLS handshake of a TCP connection (either end). When it negotiated the exchange, the frames
     /// are swapped; `then` gets the channel and the peer's metadata (`nil` without the exchange). Whatever fails
@@ -24,13 +24,19 @@ enum PeerExchange {
         }
     }
 
-    /// Sends our frame and reads the peer's.
+    /// Sends our frame and reads the peer's; a peer silent past `limits.headerTimeout` counts as no frame.
     private static func start(
         _ channel: any Channel, runtime: ProxyRuntime, refused: @escaping () -> Void,
         then: @escaping (any Channel, PeerMetadata?) throws -> Void
     ) throws {
         let stats = runtime.stats
         stats.peerExchangeFound.add(1, ordering: .relaxed)
+        let timeout = channel.eventLoop.assumeIsolated().scheduleTask(in: runtime.config.limits.headerTimeout.timeAmount) {
+            stats.peerExchangeBadMagic.add(1, ordering: .relaxed)
+            refused()
+            channel.close(promise: nil)
+        }
+        channel.closeFuture.whenComplete { _ in timeout.cancel() }
         let reader = FirstBytesRouter<PeerExchangeFrame.Parse>(
             classify: { bytes in
                 let parse = PeerExchangeFrame.parse(bytes)
@@ -48,6 +54,7 @@ enum PeerExchange {
                 return length
             },
             configure: { context, parse in
+                timeout.cancel()
                 guard case .frame(let peer, _) = parse else {
                     refused()
                     throw Refused()

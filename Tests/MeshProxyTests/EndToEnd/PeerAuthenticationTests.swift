@@ -11,10 +11,10 @@ import Testing
 @Suite("Peer authentication and authorization end to end", .serialized)
 struct PeerAuthenticationTests {
     /// The backend's sidecar: identity `backend`, workload `default/backend`, one inbound listener (HTTP to the
-    /// first upstream, or TCP to `tcpUpstream`), plus the given Istio resources.
+    /// first upstream, or TCP to `tcpUpstream`), with `limits` if given, plus the given Istio resources.
     static func inboundYAML(
         _ pki: some WorkloadIdentities, resources: String, tcpUpstream: Int? = nil, targetPort: Int? = nil,
-        workload: String = "{namespace: default, labels: {app: backend}}"
+        workload: String = "{namespace: default, labels: {app: backend}}", limits: String? = nil
     ) -> String {
         let listener = tcpUpstream.map { "{name: main, address: 127.0.0.1:0, protocol: tcp, upstream: 127.0.0.1:\($0)\(targetPort.map { ", targetPort: \($0)" } ?? "")}" }
             ?? "{name: main, address: 127.0.0.1:0, protocol: http, upstream: 127.0.0.1:UPSTREAM_0}"
@@ -24,7 +24,7 @@ struct PeerAuthenticationTests {
             metadata: {name: backend-sidecar}
             spec:
               workload: \(workload)
-              identity: \(pki.identity("backend").yaml)
+              identity: \(pki.identity("backend").yaml)\(limits.map { "\n  limits: \($0)" } ?? "")
               listeners:
               - \(listener)
             ---

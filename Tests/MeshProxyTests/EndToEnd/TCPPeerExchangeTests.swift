@@ -12,8 +12,9 @@ import Testing
 struct TCPPeerExchangeTests {
     /// Runs `body` with a TCP echo behind the backend's sidecar (STRICT mTLS, a TCP listener), and the frontend's
     /// sidecar, whose outbound TCP listener splices to the backend sidecar as a meshed ServiceEntry endpoint.
+    /// `serverLimits` are the backend sidecar's `limits`.
     static func withSidecars(
-        _ body: (_ client: ProxyHarness, _ server: ProxyHarness, _ pki: SpiffePKI) async throws -> Void
+        serverLimits: String? = nil, _ body: (_ client: ProxyHarness, _ server: ProxyHarness, _ pki: SpiffePKI) async throws -> Void
     ) async throws {
         let pki = try SpiffePKI.make(clients: ["frontend"])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -21,7 +22,8 @@ struct TCPPeerExchangeTests {
         let server = try await ProxyHarness.start(
             yaml: PeerAuthenticationTests.inboundYAML(
                 pki, resources: PeerAuthenticationTests.peerAuthentication("STRICT"), tcpUpstream: echo.localAddress!.port!,
-                workload: "{name: cassandra-v1, namespace: default, labels: {app: cassandra, version: v1}, cluster: east}"),
+                workload: "{name: cassandra-v1, namespace: default, labels: {app: cassandra, version: v1}, cluster: east}",
+                limits: serverLimits),
             upstreams: [], shorthand: false)
         let client = try await ProxyHarness.start(
             yaml: PeerAuthenticationTests.outboundYAML(
@@ -49,8 +51,11 @@ struct TCPPeerExchangeTests {
     }
 
     /// What a TLS client with the frontend identity offering `alpn` reads from `port` after sending `send` at
-    /// once (it leaves with the handshake's end) and half-closing: everything until the proxy closes.
-    static func tlsClient(_ pki: SpiffePKI, port: Int, alpn: [String], send: [UInt8], group: any EventLoopGroup) async throws -> [UInt8] {
+    /// once (it leaves with the handshake's end) and half-closing (unless not `halfClose`): everything until the
+    /// proxy closes, or the client gives up after 5 s.
+    static func tlsClient(
+        _ pki: SpiffePKI, port: Int, alpn: [String], send: [UInt8], halfClose: Bool = true, group: any EventLoopGroup
+    ) async throws -> [UInt8] {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pki.file("ca.crt")))
         configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(pki.file("frontend.crt")).map { .certificate($0) }
@@ -70,7 +75,7 @@ struct TCPPeerExchangeTests {
             .connect(host: "127.0.0.1", port: port).get()
         channel.write(ByteBuffer(bytes: send), promise: nil)
         channel.flush()
-        channel.close(mode: .output, promise: nil)
+        if halfClose { channel.close(mode: .output, promise: nil) }
         let timeout = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
         defer { timeout.cancel() }
         return try await promise.futureResult.get()
@@ -162,14 +167,28 @@ struct TCPPeerExchangeTests {
         try await Self.withSidecars { client, server, pki in
             let reply = try await Self.tlsClient(
                 pki, port: server.port, alpn: [PeerExchangeFrame.protocolName], send: bytes + Array("hello".utf8), group: client.clientGroup)
-            // Only the server's own frame came back: nothing reached the echo.
-            guard case .frame(_, let length) = PeerExchangeFrame.parse(reply) else {
-                Issue.record("no exchange frame first: \(reply)")
-                return
-            }
-            #expect(length == reply.count, "bytes after the server's frame: \(reply[length...])")
-            #expect(try await server.admin("/stats").body.contains("metadata_exchange.\(stat): 1"))
-            #expect(!(try await server.admin("/stats/prometheus").body.contains("istio_tcp_connections_opened_total")))
+            try await Self.expectRefused(reply, by: server, counted: stat)
+        }
+    }
+
+    /// Only the server's own frame came back (nothing reached the echo), and the refusal was counted as `stat`.
+    static func expectRefused(_ reply: [UInt8], by server: ProxyHarness, counted stat: String) async throws {
+        guard case .frame(_, let length) = PeerExchangeFrame.parse(reply) else {
+            Issue.record("no exchange frame first: \(reply)")
+            return
+        }
+        #expect(length == reply.count, "bytes after the server's frame: \(reply[length...])")
+        #expect(try await server.admin("/stats").body.contains("metadata_exchange.\(stat): 1"))
+        #expect(!(try await server.admin("/stats/prometheus").body.contains("istio_tcp_connections_opened_total")))
+    }
+
+    @Test("a client that negotiates the exchange but never sends its frame is closed at headerTimeout and counted")
+    func silentPeer() async throws {
+        try await Self.withSidecars(serverLimits: "{headerTimeout: 300ms}") { client, server, pki in
+            let reply = try await Self.tlsClient(
+                pki, port: server.port, alpn: [PeerExchangeFrame.protocolName], send: [], halfClose: false, group: client.clientGroup)
+            // Counted: the proxy closed it, not the client giving up.
+            try await Self.expectRefused(reply, by: server, counted: "initial_header_not_found")
         }
     }
 
