@@ -238,6 +238,31 @@ struct ConnectionLimitTests {
         #expect(upstreams[0].requests == 1, "only the request within the limit may reach the upstream")
     }
 
+    @Test("a chunked body past maxRequestBodyBytes, arriving after the retry buffer overflowed and the upstream connected, is cut")
+    func bodyLimitPastRetryBuffer() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers) { config in
+            config.limits.maxRequestBodyBytes = 1000
+            config.limits.retryBufferBytes = 100
+        }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let connection = try KeepAliveConnection(port: proxy.port)
+        let chunk = "190\r\n\(String(repeating: "y", count: 400))\r\n"
+        #expect(connection.send(Array(("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk).utf8)))
+        // The first chunk overflows the retry buffer; the rest comes once the body streams to the upstream.
+        _ = try await poll(timeout: .seconds(5)) { upstreams[0].connections > 0 ? true : nil }
+        try await Task.sleep(for: .milliseconds(50))
+        for _ in 0..<4 {
+            _ = connection.send(Array(chunk.utf8))  // may fail once the proxy has reset the connection
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = connection.send(Array("0\r\n\r\n".utf8))
+        let answer = connection.readToEnd()
+        #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(100).debugDescription)")
+        // The upstream counts a request at its end: the 2000 bytes never reached it whole.
+        #expect(upstreams[0].requests == 0)
+    }
+
     @Test("after a 431 the proxy stops sending but keeps reading: the client can still write, then sees the close")
     func lingeringClose() async throws {
         let upstreams = try await Upstreams.start(["a"])
