@@ -104,7 +104,7 @@ extension HTTPProxyHandler {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
 
-        let decision = listener.resolve(head, roll: loop.nextRandom())
+        let decision = listener.resolve(head, port: routePort, roll: loop.nextRandom())
         if metricLabels.reporter == "source", case .forward(let target, _) = decision, let destination = target.metricsDestination {
             metricLabels.setDestinationService(destination)
         }
@@ -374,10 +374,13 @@ extension HTTPProxyHandler {
         return head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
     }
 
+    /// The port a VirtualService `port` match sees: the listener's `targetPort`, else the one it is bound to.
+    private var routePort: Int { connection.port ?? listener.config.address.port }
+
     private func applyRouteRewrites(_ rule: HTTPRouteRule, original: HTTPRequestHead, to head: inout HTTPRequestHead) {
         if let rewrite = rule.rewrite {
             if let uri = rewrite.uri {
-                let matched = RouteMatcher.matchedCondition(rule, original, port: listener.config.address.port, scheme: listener.scheme)
+                let matched = RouteMatcher.matchedCondition(rule, original, port: routePort, scheme: listener.scheme)
                 head.uri = RouteMatcher.rewriteURI(original.uri, rewrite: uri, matched: matched)
             }
             if let authority = rewrite.authority {

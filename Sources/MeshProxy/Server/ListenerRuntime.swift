@@ -97,8 +97,9 @@ final class ListenerRuntime: Sendable {
         return clusters[name]
     }
 
-    /// What to do with a request: the route rule that applies (if any) and the cluster chosen.
-    func resolve(_ head: HTTPRequestHead, roll: UInt64) -> RouteDecision {
+    /// What to do with a request that came in on `port` (the connection's workload port: a `:0` listener's
+    /// bound one, not 0): the route rule that applies (if any) and the cluster chosen.
+    func resolve(_ head: HTTPRequestHead, port: Int, roll: UInt64) -> RouteDecision {
         if routes.virtualHosts.isEmpty {
             guard let defaultCluster else { return .noRoute }
             return .forward(defaultCluster, nil)
@@ -108,7 +109,7 @@ final class ListenerRuntime: Sendable {
             if let defaultCluster { return .forward(defaultCluster, nil) }
             return .noRoute
         }
-        guard let rule = RouteMatcher.match(head, in: host, port: config.address.port, scheme: scheme) else {
+        guard let rule = RouteMatcher.match(head, in: host, port: port, scheme: scheme) else {
             return .noRoute
         }
         switch rule.action {

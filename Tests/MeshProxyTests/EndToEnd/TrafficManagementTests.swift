@@ -215,11 +215,10 @@ struct TrafficManagementTests {
         #expect(upstreams[0].connections == 3)
     }
 
-    @Test("a port match selects the route only on the listener port it names")
-    func portMatch() async throws {
-        let upstreams = try await Upstreams.start(["v1", "v2"])
-        let port = try await Self.freePort(group: upstreams.group)
-        let proxy = try await ProxyHarness.start(yaml: Self.reviews + """
+    /// `reviews` with a VirtualService routing requests on port `v2On` to v2, those on `v1On` and the rest to v1.
+    static func portRoutes(v2On port: Int, v1On other: Int? = nil) -> String {
+        let v1Match = other.map { "\n  - match: [{port: \($0)}]\n    route: [{destination: {host: reviews, subset: v1}}]" } ?? ""
+        return reviews + """
 
             ---
             apiVersion: networking.istio.io/v1
@@ -227,16 +226,38 @@ struct TrafficManagementTests {
             metadata: {name: reviews, namespace: default}
             spec:
               hosts: ["*"]
-              http:
-              - match: [{port: \(port + 1)}]
-                route: [{destination: {host: reviews, subset: v1}}]
+              http:\(v1Match)
               - match: [{port: \(port)}]
                 route: [{destination: {host: reviews, subset: v2}}]
               - route: [{destination: {host: reviews, subset: v1}}]
-            """, upstreams: upstreams.servers) { $0.listeners[0].address.port = port }
+            """
+    }
+
+    @Test("a port match selects the route only on the listener port it names")
+    func portMatch() async throws {
+        let upstreams = try await Upstreams.start(["v1", "v2"])
+        let port = try await Self.freePort(group: upstreams.group)
+        let proxy = try await ProxyHarness.start(yaml: Self.portRoutes(v2On: port, v1On: port + 1), upstreams: upstreams.servers) {
+            $0.listeners[0].address.port = port
+        }
         defer { Task { await proxy.stop(); await upstreams.stop() } }
         #expect(proxy.port == port)
         for _ in 0..<3 { #expect(try await proxy.get("/").headers.first(name: "x-upstream-id") == "v2") }
+    }
+
+    @Test("on a listener bound to :0 a port match sees the port bound, or the listener's targetPort")
+    func portMatchOnEphemeralListener() async throws {
+        let upstreams = try await Upstreams.start(["v1", "v2"])
+        let proxy = try await ProxyHarness.start(yaml: Self.portRoutes(v2On: 9080), upstreams: upstreams.servers) {
+            $0.listeners[0].targetPort = 9080
+        }
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        #expect(try await proxy.get("/").headers.first(name: "x-upstream-id") == "v2")
+        // The port is known once bound; the reload keeps the socket (its address, :0, is unchanged).
+        let port = proxy.port
+        try await proxy.server.reload(ProxyHarness.config(yaml: Self.portRoutes(v2On: port), upstreams: upstreams.servers))
+        #expect(proxy.port == port)
+        #expect(try await proxy.get("/").headers.first(name: "x-upstream-id") == "v2")
     }
 
     /// A port free on 127.0.0.1 right now (bound, then released).

@@ -19,6 +19,17 @@ struct ProxyHarness {
         yaml: String = "", upstreams: [TestUpstream], shorthand: Bool = true, admin: Bool = true,
         configure: (inout ProxyConfig) -> Void = { _ in }
     ) async throws -> ProxyHarness {
+        let config = try config(yaml: yaml, upstreams: upstreams, shorthand: shorthand, admin: admin, configure: configure)
+        let server = try ProxyServer(config: config, threads: 1)
+        try await server.start()
+        return ProxyHarness(server: server, clientGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1))
+    }
+
+    /// The config `start` runs with the same arguments (for a reload).
+    static func config(
+        yaml: String = "", upstreams: [TestUpstream], shorthand: Bool = true, admin: Bool = true,
+        configure: (inout ProxyConfig) -> Void = { _ in }
+    ) throws -> ProxyConfig {
         var text = yaml
         for (index, upstream) in upstreams.enumerated().reversed() {
             text = text.replacingOccurrences(of: "UPSTREAM_\(index)", with: String(upstream.port))
@@ -30,9 +41,7 @@ struct ProxyHarness {
         var config = try ConfigLoader.load(documents: documents, shorthand: short)
         if admin { config.admin = HostPort(host: "127.0.0.1", port: 0) }
         configure(&config)
-        let server = try ProxyServer(config: config, threads: 1)
-        try await server.start()
-        return ProxyHarness(server: server, clientGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1))
+        return config
     }
 
     func get(_ path: String, headers: [(String, String)] = [], method: HTTPMethodName = .GET, body: String? = nil) async throws -> TestClient.Response {
