@@ -38,10 +38,22 @@ final class Exchange {
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
     /// Holds one of the cluster's retries (`maxRetries`): from the decision to retry until that try's outcome.
-    var holdsRetry = false
+    private(set) var holdsRetry = false
 
-    var isUpgrade: Bool { machine.isUpgrade }
     var retry: RetryPolicy { machine.retry }
+
+    /// Takes one of the cluster's retries for the next try.
+    func holdRetry() {
+        cluster.stats.upstreamRqRetryActive.add(1, ordering: .relaxed)
+        holdsRetry = true
+    }
+
+    /// Gives back the retry it holds in the cluster's budget (its try has an outcome, or the exchange ended).
+    func releaseRetry() {
+        guard holdsRetry else { return }
+        holdsRetry = false
+        cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed)
+    }
 
     init(
         head: HTTPRequestHead, start: NIODeadline, keepAlive: Bool, cluster: ClusterRuntime, rule: HTTPRouteRule?,

@@ -30,7 +30,7 @@ extension HTTPProxyHandler {
     }
 
     private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
-        if head.status.code >= 200 || head.status.code == 101 { releaseRetry() }
+        if head.status.code >= 200 || head.status.code == 101 { exchange?.releaseRetry() }
         guard let exchange else { return }
         let status = Int(head.status.code)
         let action = exchange.machine.responseHead(status: status, retriesAvailable: exchange.cluster.retryBudgetAvailable)
@@ -137,7 +137,7 @@ extension HTTPProxyHandler {
         }
         exchange.endpoint?.activeRequests.subtract(1, ordering: .relaxed)
         if exchange.countedActive { exchange.cluster.stats.upstreamRqActive.subtract(1, ordering: .relaxed) }
-        if exchange.holdsRetry { exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed) }
+        exchange.releaseRetry()
     }
 
     /// Drops the exchange without answering (the downstream went away or the response broke off).

@@ -160,7 +160,7 @@ extension HTTPProxyHandler {
     /// The current try failed: the exchange's machine chooses another try, a local answer, or cutting the
     /// downstream off (the response had begun).
     func tryFailed(_ failure: ExchangeStateMachine.Failure) {
-        releaseRetry()
+        exchange?.releaseRetry()
         guard let exchange else { return }
         let action = exchange.machine.failed(failure, retriesAvailable: exchange.cluster.retryBudgetAvailable)
         switch action {
@@ -178,20 +178,12 @@ extension HTTPProxyHandler {
         }
     }
 
-    /// Gives back the retry this exchange holds in the cluster's budget (its try has an outcome).
-    func releaseRetry() {
-        guard let exchange, exchange.holdsRetry else { return }
-        exchange.cluster.stats.upstreamRqRetryActive.subtract(1, ordering: .relaxed)
-        self.exchange?.holdsRetry = false
-    }
-
     /// Drops the current try's connection and starts the next one, holding one of the cluster's retries.
     func retry() {
         guard let exchange else { return }
         let stats = exchange.cluster.stats
         stats.upstreamRqRetry.add(1, ordering: .relaxed)
-        stats.upstreamRqRetryActive.add(1, ordering: .relaxed)
-        exchange.holdsRetry = true
+        exchange.holdRetry()
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
         if let upstream = exchange.upstream {
