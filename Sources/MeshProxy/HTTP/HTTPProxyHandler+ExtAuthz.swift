@@ -27,11 +27,9 @@ extension HTTPProxyHandler {
     func awaitExtAuthz(_ client: ExtAuthzClient, _ pending: PendingExtAuthz) {
         var pending = pending
         pending.client = client
-        if client.provider.requestBody != nil, pending.head.headers.first(name: "expect")?.lowercased() == "100-continue",
-            let context
-        {
+        if client.provider.requestBody != nil, pending.head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             // The body is needed before the check: ask the client for it now, as Envoy does.
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: pending.head.version, status: .continue))), promise: nil)
+            sendAndFlush(.head(HTTPResponseHead(version: pending.head.version, status: .continue)))
         }
         pendingExtAuthz = pending
         if client.provider.requestBody == nil { askExtAuthz() }
@@ -65,7 +63,7 @@ extension HTTPProxyHandler {
     }
 
     private func askExtAuthz() {
-        guard var pending = pendingExtAuthz, let client = pending.client, let context else { return }
+        guard var pending = pendingExtAuthz, let client = pending.client, let eventLoop = downstreamEventLoop else { return }
         pending.asked = true
         pendingExtAuthz = pending
         var input = ExtAuthzClient.Input(head: pending.head, connection: connection, scheme: listener.scheme)
@@ -76,13 +74,13 @@ extension HTTPProxyHandler {
             input.body = Array(body.prefix(limits.maxRequestBytes))
         }
         let generation = self.generation
-        client.check(input, on: context.eventLoop).assumeIsolated().whenSuccess { [self] decision in
+        client.check(input, on: eventLoop).assumeIsolated().whenSuccess { [self] decision in
             extAuthzAnswered(decision, generation: generation)
         }
     }
 
     private func extAuthzAnswered(_ decision: ExtAuthzDecision, generation: Int) {
-        guard self.generation == generation, let pending = pendingExtAuthz, let context else { return }
+        guard self.generation == generation, let pending = pendingExtAuthz, let eventLoop = downstreamEventLoop else { return }
         pendingExtAuthz = nil
         switch decision {
         case .deny(let status, let headers, let body):
@@ -98,7 +96,7 @@ extension HTTPProxyHandler {
             if pending.client?.provider.requestBody != nil { head.headers.remove(name: "expect") }
             forwardAuthorized(
                 head, identity: pending.identity, keepAlive: pending.keepAlive, isUpgrade: pending.isUpgrade, start: pending.start,
-                context: context)
+                on: eventLoop)
             exchange?.extraResponseHeaders += downstreamHeaders
             for part in pending.parts {
                 switch part {
@@ -111,9 +109,6 @@ extension HTTPProxyHandler {
             // The client resolves errors (failOpen, statusOnError); one that slips through fails closed.
             localResponse(.forbidden, body: "", keepAlive: pending.keepAlive, start: pending.start)
         }
-        if readPending {
-            readPending = false
-            context.read()
-        }
+        resumeDownstreamReads()
     }
 }

@@ -7,11 +7,11 @@ import NIOHTTP1
 
 extension HTTPProxyHandler {
     /// A request head arrived: route it, apply faults and circuit breakers, then start the first try.
-    func requestHead(_ received: HTTPRequestHead, context: ChannelHandlerContext) {
+    func requestHead(_ received: HTTPRequestHead) {
         var head = received
-        guard exchange == nil, !upgraded else {
+        guard exchange == nil, !upgraded, let eventLoop = downstreamEventLoop else {
             // HTTPServerPipelineHandler serialises requests; anything else is a protocol violation.
-            context.close(promise: nil)
+            closeDownstream()
             return
         }
         let stats = runtime.stats
@@ -86,13 +86,13 @@ extension HTTPProxyHandler {
                 return
             }
         }
-        forwardAuthorized(head, identity: identity, keepAlive: keepAlive, isUpgrade: isUpgrade, start: start, context: context)
+        forwardAuthorized(head, identity: identity, keepAlive: keepAlive, isUpgrade: isUpgrade, start: start, on: eventLoop)
     }
 
     /// An authorized request: answer `Expect`, route it, apply rate limits and faults, then start the first try.
     func forwardAuthorized(
         _ head: HTTPRequestHead, identity: RequestAuthenticator.Identity?, keepAlive: Bool, isUpgrade: Bool, start: NIODeadline,
-        context: ChannelHandlerContext
+        on eventLoop: any EventLoop
     ) {
         let stats = runtime.stats
         if head.headers.contains(name: "expect") {
@@ -101,7 +101,7 @@ extension HTTPProxyHandler {
                 return
             }
             // Like Envoy, answer 100 Continue ourselves and don't forward Expect.
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            sendAndFlush(.head(HTTPResponseHead(version: head.version, status: .continue)))
         }
 
         let decision = listener.resolve(head, port: routePort, roll: loop.nextRandom())
@@ -204,14 +204,14 @@ extension HTTPProxyHandler {
 
         if let timeout = rule?.timeout, timeout > .zero {
             let generation = self.generation
-            self.exchange?.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) { [self] in
+            self.exchange?.timeout = eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) { [self] in
                 routeTimedOut(generation: generation)
             }
         }
         if let delay = rule?.fault?.delay, percentHit(delay.percent) {
             stats.faultDelays.add(1, ordering: .relaxed)
             let generation = self.generation
-            context.eventLoop.assumeIsolated().scheduleTask(in: delay.duration.timeAmount) { [self] in
+            eventLoop.assumeIsolated().scheduleTask(in: delay.duration.timeAmount) { [self] in
                 guard self.generation == generation, self.exchange != nil else { return }
                 startAttempt()
             }
@@ -393,8 +393,7 @@ extension HTTPProxyHandler {
 
     private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> HashPolicy.Input? {
         guard case .consistentHash(let key) = cluster.config.loadBalancer else { return nil }
-        let channel = context?.channel
-        let connection = "\(channel?.remoteAddress?.description ?? clientAddress)\(channel?.localAddress?.description ?? "")"
-        return HashPolicy.input(key, headers: head.headers, client: clientAddress, connection: connection)
+        let socketPair = connection.socketPair.isEmpty ? clientAddress : connection.socketPair
+        return HashPolicy.input(key, headers: head.headers, client: clientAddress, connection: socketPair)
     }
 }

@@ -4,18 +4,18 @@ import NIOHTTP1
 extension HTTPProxyHandler {
     /// A response part from the upstream of the current try.
     func upstreamRead(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection, let context else {
+        guard let exchange, exchange.upstream === connection, downstream != nil else {
             connection.owner = nil
             connection.close()
             return
         }
         switch part {
         case .head(let head):
-            responseHead(head, context: context)
+            responseHead(head)
         case .body(let buffer):
             runtime.stats.downstreamCxTxBytes.add(buffer.readableBytes, ordering: .relaxed)
             responseBytes += buffer.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            send(.body(.byteBuffer(buffer)))
         case .end(let trailers):
             if exchange.machine.state == .upgrading {
                 finishUpgrade(connection)
@@ -26,10 +26,10 @@ extension HTTPProxyHandler {
     }
 
     func upstreamReadComplete() {
-        context?.flush()
+        flushDownstream()
     }
 
-    private func responseHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+    private func responseHead(_ head: HTTPResponseHead) {
         if head.status.code >= 200 || head.status.code == 101 { exchange?.releaseRetry() }
         guard let exchange else { return }
         let status = Int(head.status.code)
@@ -38,7 +38,7 @@ extension HTTPProxyHandler {
         case .ignore:
             return  // informational: Expect was answered by the proxy itself
         case .tunnel:
-            switchToTunnel(head, context: context)
+            switchToTunnel(head)
             return
         case .forwardOverflow:
             exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed)
@@ -69,7 +69,7 @@ extension HTTPProxyHandler {
         if !exchange.keepAlive && !isHTTP2 {
             response.headers.replaceOrAdd(name: "connection", value: "close")
         }
-        context.write(wrapOutboundOut(.head(response)), promise: nil)
+        send(.head(response))
     }
 
     /// The upstream connection of the current try closed.
@@ -84,7 +84,7 @@ extension HTTPProxyHandler {
 
     /// The response ended: recycle the upstream connection, account, and get ready for the next request.
     func finishExchange(trailers: HTTPHeaders?) {
-        guard let exchange, let context else { return }
+        guard let exchange, downstream != nil else { return }
         if let code = trailers?.first(name: "grpc-status") { grpcStatus = code }
         if let upstream = exchange.upstream {
             upstream.owner = nil
@@ -99,11 +99,11 @@ extension HTTPProxyHandler {
             case .close: upstream.close()
             }
         }
-        complete(status: exchange.machine.status, trailers: trailers, context: context)
+        complete(status: exchange.machine.status, trailers: trailers)
     }
 
     /// Writes the end of the response and clears the exchange.
-    private func complete(status: Int, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+    private func complete(status: Int, trailers: HTTPHeaders?) {
         guard let exchange else { return }
         release(exchange)
         self.exchange = nil
@@ -114,16 +114,11 @@ extension HTTPProxyHandler {
         logAccess(status: status, start: exchange.start, exchange: exchange)
         lastActivity = NIODeadline.now()
         if exchange.keepAlive && !loop.draining && adoptLatestConfig() {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-            if readPending {
-                readPending = false
-                context.read()
-            }
+            sendAndFlush(.end(trailers))
+            resumeDownstreamReads()
         } else {
             closing = true
-            context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { [self] _ in
-                if !isHTTP2 { self.context?.close(promise: nil) }
-            }
+            sendLastAndClose(.end(trailers))
         }
     }
 
@@ -156,10 +151,10 @@ extension HTTPProxyHandler {
 
     /// An error answer for the current exchange (connection to upstream dropped; nothing sent yet).
     func errorResponse(_ status: HTTPResponseStatus, body: String, extraHeaders: [(String, String)] = []) {
-        guard let context, let exchange else { return }
+        guard downstream != nil, let exchange else { return }
         if exchange.machine.responseStarted {
             abandonExchange()
-            context.close(promise: nil)
+            closeDownstream()
             return
         }
         if let upstream = exchange.upstream {
@@ -168,8 +163,8 @@ extension HTTPProxyHandler {
             self.exchange?.upstream = nil
         }
         self.exchange?.machine.answeredLocally(status: Int(status.code))
-        writeLocal(status, body: body, keepAlive: exchange.keepAlive, extraHeaders: extraHeaders, context: context)
-        complete(status: Int(status.code), trailers: nil, context: context)
+        writeLocal(status, body: body, keepAlive: exchange.keepAlive, extraHeaders: extraHeaders)
+        complete(status: Int(status.code), trailers: nil)
     }
 
     /// 503 with Envoy's `x-envoy-overloaded: true`: a circuit breaker is open.
@@ -183,14 +178,14 @@ extension HTTPProxyHandler {
         _ status: HTTPResponseStatus, body: String, keepAlive: Bool, start: NIODeadline,
         extraHeaders: [(String, String)] = []
     ) {
-        guard let context else { return }
+        guard downstream != nil else { return }
         if let exchange {
             // Fault aborts and overflows happen with the exchange already set up.
             self.exchange?.keepAlive = keepAlive && exchange.keepAlive
             errorResponse(status, body: body, extraHeaders: extraHeaders)
             return
         }
-        writeLocal(status, body: body, keepAlive: keepAlive, extraHeaders: extraHeaders, context: context)
+        writeLocal(status, body: body, keepAlive: keepAlive, extraHeaders: extraHeaders)
         runtime.stats.recordResponse(status: Int(status.code), micros: Int((NIODeadline.now() - start).nanoseconds / 1000))
         recordIstioMetrics(status: Int(status.code), start: start, requestBytes: 0)
         logAccess(status: Int(status.code), start: start, exchange: nil)
@@ -198,17 +193,14 @@ extension HTTPProxyHandler {
         lastActivity = NIODeadline.now()
         if !keepAlive || loop.draining {
             closing = true
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [self] _ in
-                if !isHTTP2 { self.context?.close(promise: nil) }
-            }
+            sendLastAndClose(.end(nil))
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            sendAndFlush(.end(nil))
         }
     }
 
     private func writeLocal(
-        _ status: HTTPResponseStatus, body: String, keepAlive: Bool, extraHeaders: [(String, String)],
-        context: ChannelHandlerContext
+        _ status: HTTPResponseStatus, body: String, keepAlive: Bool, extraHeaders: [(String, String)]
     ) {
         var headers = HTTPHeaders()
         headers.add(name: "content-length", value: String(body.utf8.count))
@@ -219,10 +211,10 @@ extension HTTPProxyHandler {
         if peerAsked { runtime.peerHeaders.set(in: &headers) }
         if !keepAlive && !isHTTP2 { headers.add(name: "connection", value: "close") }
         let version: HTTPVersion = isHTTP2 ? .http2 : requestVersion
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        send(.head(HTTPResponseHead(version: version, status: status, headers: headers)))
         if !body.isEmpty {
             responseBytes += body.utf8.count
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+            send(.body(.byteBuffer(downstreamAllocator.buffer(string: body))))
         }
     }
 

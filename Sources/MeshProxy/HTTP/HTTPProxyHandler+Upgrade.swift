@@ -4,7 +4,7 @@ import NIOHTTP1
 extension HTTPProxyHandler {
     /// The upstream accepted an upgrade (101, e.g. websocket): pass the 101 on; once its (empty) end arrives,
     /// both connections drop their HTTP codecs and splice raw bytes (`finishUpgrade`).
-    func switchToTunnel(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+    func switchToTunnel(_ head: HTTPResponseHead) {
         guard let exchange else { return }
         exchange.perTryTimeout?.cancel()
         exchange.perTryTimeout = nil
@@ -13,7 +13,7 @@ extension HTTPProxyHandler {
         runtime.stats.websocketUpgrades.add(1, ordering: .relaxed)
         var response = head
         HeaderPolicy.stripHopByHop(&response.headers, keepUpgrade: true)
-        context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
+        sendAndFlush(.head(response))
     }
 
     /// Replaces the HTTP handlers of both channels by a splice, on the next loop tick (outside the decoders'

@@ -6,7 +6,7 @@ extension HTTPProxyHandler {
     /// Starts a try: an idle pooled connection if there is one, else a new connection within the circuit
     /// breaker's limits, else a wait in the pending queue, else 503 with `x-envoy-overloaded`.
     func startAttempt() {
-        guard let exchange, let context else { return }
+        guard let exchange, let eventLoop = downstreamEventLoop else { return }
         generation &+= 1
         exchange.machine.tryStarted()
         let cluster = exchange.cluster
@@ -19,7 +19,7 @@ extension HTTPProxyHandler {
         endpoint.activeRequests.add(1, ordering: .relaxed)
         if let perTry = exchange.retry.perTryTimeout, exchange.retry.attempts > 0 {
             let generation = self.generation
-            exchange.perTryTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: perTry.timeAmount) { [self] in
+            exchange.perTryTimeout = eventLoop.assumeIsolated().scheduleTask(in: perTry.timeAmount) { [self] in
                 perTryTimedOut(generation: generation)
             }
         }
@@ -49,7 +49,7 @@ extension HTTPProxyHandler {
     /// An HTTP/2 cluster: a new stream on the loop's connection to the endpoint, opening that connection first
     /// when there is none (within `maxConnections`, else 503 with `x-envoy-overloaded`).
     private func startStream(to endpoint: EndpointRuntime) {
-        guard let context, let exchange else { return }
+        guard let eventLoop = downstreamEventLoop, let exchange else { return }
         let cluster = exchange.cluster
         let generation = self.generation
         let stream: EventLoopFuture<UpstreamConnection>
@@ -63,7 +63,7 @@ extension HTTPProxyHandler {
             }
             let timeout = cluster.limits.connectTimeout ?? runtime.config.limits.connectTimeout
             let session = UpstreamHTTP2Session.connect(
-                to: endpoint, cluster: cluster, loop: loop, on: context.eventLoop, timeout: timeout)
+                to: endpoint, cluster: cluster, loop: loop, on: eventLoop, timeout: timeout)
             stream = session.openStream()
             loop.addHTTP2Session(session)
         }
@@ -77,13 +77,13 @@ extension HTTPProxyHandler {
 
     /// Opens a new upstream connection on this event loop.
     func connect(_ endpoint: EndpointRuntime) {
-        guard let context, let exchange else { return }
+        guard let eventLoop = downstreamEventLoop, let exchange else { return }
         let cluster = exchange.cluster
         let loop = self.loop
         cluster.stats.upstreamCxActive.add(1, ordering: .relaxed)
         let generation = self.generation
         let timeout = cluster.limits.connectTimeout ?? runtime.config.limits.connectTimeout
-        UpstreamConnector.connect(to: endpoint, cluster: cluster, loop: loop, on: context.eventLoop, timeout: timeout)
+        UpstreamConnector.connect(to: endpoint, cluster: cluster, loop: loop, on: eventLoop, timeout: timeout)
             .assumeIsolated().whenComplete { [self] result in
                 switch result {
                 case .success(let connection):
@@ -145,10 +145,7 @@ extension HTTPProxyHandler {
         }
         if exchange.machine.requestEnded { connection.write(.end(exchange.trailers)) }
         connection.flush()
-        if readPending, connection.isWritable, let context {
-            readPending = false
-            context.read()
-        }
+        if connection.isWritable { resumeDownstreamReads() }
     }
 
     private func connectFailed(generation: Int) {
@@ -170,7 +167,7 @@ extension HTTPProxyHandler {
             retry()
         case .reset:
             abandonExchange()
-            context?.close(promise: nil)
+            closeDownstream()
         case .respond(let answer), .overflow(let answer):
             if case .overflow = action { exchange.cluster.stats.upstreamRqRetryOverflow.add(1, ordering: .relaxed) }
             responseFlags = answer.flags

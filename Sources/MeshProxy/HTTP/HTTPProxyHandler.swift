@@ -14,7 +14,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var listener: ListenerRuntime
     private(set) var loop: LoopState
     let isHTTP2: Bool
-    var context: ChannelHandlerContext?
+    /// Where the response goes: the HTTP/1 pipeline (or a stream channel in tests), or an HTTP/2 stream.
+    var downstream: Downstream?
     var exchange: Exchange?
     /// Bumped per request and per try; completions of an older try are ignored.
     var generation = 0
@@ -66,12 +67,11 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.clientAddress = connection.clientAddress
     }
 
-    var downstreamWritable: Bool { context?.channel.isWritable ?? false }
 
     // MARK: Lifecycle
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        self.downstream = .pipeline(context)
         // HTTP/2 streams are drained by their connection (GOAWAY), so only HTTP/1 connections register.
         if !isHTTP2 {
             loop.register(self)
@@ -83,7 +83,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         teardown()
-        self.context = nil
+        self.downstream = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -93,7 +93,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private var tornDown = false
 
-    private func teardown() {
+    func teardown() {
         guard !tornDown else { return }
         tornDown = true
         closing = true
@@ -115,7 +115,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Closes the connection once it is idle (graceful shutdown).
     func drain() {
-        guard let context else { return }
+        guard let context else { return }  // HTTP/1 only: HTTP/2 connections drain with GOAWAY
         if exchange == nil && pendingExtAuthz == nil {
             if isHTTP2 { return }  // the HTTP/2 connection handler sends GOAWAY when the parent closes
             closing = true
@@ -131,7 +131,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// follow (its listener is gone, or now speaks another transport): the connection must close after the
     /// current request, as Envoy drains the connections of a listener that changed.
     func adoptLatestConfig() -> Bool {
-        guard runtime.isSuperseded, let context else { return true }
+        guard runtime.isSuperseded, let eventLoop = downstreamEventLoop else { return true }
         let latest = runtime.latest
         guard let next = latest.listener(named: listener.config.name), next.canServeConnections(of: listener) else {
             return false
@@ -139,7 +139,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !isHTTP2 { loop.unregister(self) }
         runtime = latest
         listener = next
-        loop = latest.loopState(for: context.eventLoop)
+        loop = latest.loopState(for: eventLoop)
         if !isHTTP2 { loop.register(self) }
         return true
     }
@@ -147,10 +147,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A reload replaced the config (called on this loop): an idle connection moves over now, or closes if it
     /// can't; a busy one moves when its request ends.
     func configReplaced() {
-        guard exchange == nil, pendingExtAuthz == nil, !closing, !upgraded, let context else { return }
+        guard exchange == nil, pendingExtAuthz == nil, !closing, !upgraded, downstream != nil else { return }
         if !adoptLatestConfig() && !isHTTP2 {
             closing = true
-            context.close(promise: nil)
+            closeDownstream()
         }
     }
 
@@ -159,7 +159,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            requestHead(head, context: context)
+            requestHead(head)
         case .body(let buffer):
             requestBody(buffer)
         case .end(let trailers):
@@ -173,28 +173,29 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if pendingExtAuthz?.holdsReads == true {
-            readPending = true
-            return
-        }
-        if let exchange, !exchange.machine.requestEnded, !(exchange.upstream?.isWritable ?? false) {
+        if holdsDownstreamReads {
             readPending = true
             return
         }
         context.read()
     }
 
+    /// Whether more of the request can't be taken now: an ext-authz provider is being asked, or the body's
+    /// upstream can't take more.
+    var holdsDownstreamReads: Bool {
+        if pendingExtAuthz?.holdsReads == true { return true }
+        if let exchange, !exchange.machine.requestEnded, !(exchange.upstream?.isWritable ?? false) { return true }
+        return false
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { exchange?.upstream?.resumeReading() }
+        if context.channel.isWritable { downstreamBecameWritable() }
         context.fireChannelWritabilityChanged()
     }
 
     /// The upstream can take more request body: read again if a read was held back.
     func upstreamBecameWritable() {
-        if readPending, let context {
-            readPending = false
-            context.read()
-        }
+        resumeDownstreamReads()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

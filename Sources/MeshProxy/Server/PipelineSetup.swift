@@ -3,8 +3,8 @@ import NIOHTTP1
 import NIOHTTP2
 import NIOSSL
 
-/// How each kind of downstream channel is set up: HTTP/1.1, HTTP/2 (streams become HTTP/1-style parts for
-/// the same `HTTPProxyHandler`), TLS with ALPN, and the plaintext prior-knowledge sniffing.
+/// How each kind of downstream channel is set up: HTTP/1.1, HTTP/2 (each stream's frames become HTTP/1-style
+/// parts for an `HTTPProxyHandler` of its own), TLS with ALPN, and the plaintext prior-knowledge sniffing.
 enum PipelineSetup {
     /// A new downstream connection of `listener`: plain text, TLS, or (PERMISSIVE mTLS) whichever the first
     /// bytes show, then TCP splicing or HTTP.
@@ -56,7 +56,7 @@ enum PipelineSetup {
         try sync.addHandler(HTTPProxyHandler(runtime: runtime, listener: listener, loop: loop, isHTTP2: false, connection: info))
     }
 
-    /// The HTTP/2 connection handler and multiplexer; each stream gets a codec and a proxy handler.
+    /// The HTTP/2 protocol handler and the connection's streams, each served by a proxy handler.
     static func addHTTP2(_ channel: any Channel, runtime: ProxyRuntime, listener: ListenerRuntime) throws {
         runtime.stats.downstreamCxTotal.add(1, ordering: .relaxed)
         runtime.stats.downstreamCxActive.add(1, ordering: .relaxed)
@@ -67,31 +67,21 @@ enum PipelineSetup {
         loop.registerHTTP2(downstream, listener: listener)
         channel.closeFuture.assumeIsolated().whenComplete { _ in loop.unregisterHTTP2(downstream) }
         let info = ConnectionInfo.of(channel, listener: listener)
-        let metricsCache = NIOLoopBound(RequestMetricsCache(), eventLoop: channel.eventLoop)
-        var connection = NIOHTTP2Handler.ConnectionConfiguration()
-        connection.initialSettings = [
+        let metricsCache = RequestMetricsCache()
+        let windowSize = 1 << 20
+        let settings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
             HTTP2Setting(parameter: .maxHeaderListSize, value: runtime.config.limits.maxHeaderBytes),
-            HTTP2Setting(parameter: .initialWindowSize, value: 1 << 20),
+            HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
         ]
-        var streams = NIOHTTP2Handler.StreamConfiguration()
-        streams.targetWindowSize = 1 << 20
-        try channel.pipeline.syncOperations.addHandler(FlushCoalescer.above(channel.pipeline.syncOperations))
-        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: streams
-        ) { stream in
-            downstream.streamOpened()
-            stream.closeFuture.whenComplete { _ in downstream.streamClosed() }
-            return stream.eventLoop.makeCompletedFuture {
-                let loop = runtime.loopState(for: stream.eventLoop)
-                let sync = stream.pipeline.syncOperations
-                try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                try sync.addHandler(
-                    HTTPProxyHandler(
-                        runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info,
-                        metricsCache: metricsCache.value))
-            }
-        }
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(FlushCoalescer.above(sync))
+        try sync.addHandler(NIOHTTP2Handler(mode: .server, initialSettings: settings))
+        try sync.addHandler(
+            HTTP2ServerConnection(windowSize: windowSize, lifecycle: downstream) {
+                HTTPProxyHandler(
+                    runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info, metricsCache: metricsCache)
+            })
     }
 
     /// A plaintext HTTP listener's child: sniff for the HTTP/2 preface, else HTTP/1.1.
