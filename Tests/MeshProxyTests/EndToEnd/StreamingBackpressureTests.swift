@@ -2,6 +2,7 @@ import Foundation
 import MeshTestSupport
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import Testing
 
@@ -11,8 +12,10 @@ import Testing
 struct StreamingBackpressureTests {
     static let size = 64 << 20
 
-    @Test("a 64 MB download to a slow reader grows the proxy's resident memory by far less than the body")
-    func slowReaderBoundsProxyMemory() async throws {
+    @Test(
+        "a 64 MB download to a slow reader grows the proxy's resident memory by far less than the body",
+        arguments: [false, true])
+    func slowReaderBoundsProxyMemory(http2: Bool) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ProxyProcess.meshctl), "no meshctl next to the tests")
         let upstreams = try await Upstreams.start(["a"])
         defer { Task { await upstreams.stop() } }
@@ -31,7 +34,9 @@ struct StreamingBackpressureTests {
             }
             return peak
         }
-        let received = try await SlowReader.download(port: port, path: "/stream/\(Self.size)", group: upstreams.group)
+        let received = try await http2
+            ? SlowReader.downloadHTTP2(port: port, path: "/stream/\(Self.size)", group: upstreams.group)
+            : SlowReader.download(port: port, path: "/stream/\(Self.size)", group: upstreams.group)
         sampler.cancel()
         #expect(received == Self.size)
         let growth = await sampler.value - baseline
@@ -68,6 +73,33 @@ private enum SlowReader {
         try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
         let pacing = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(2), delay: .milliseconds(2)) { _ in
             channel.read()
+        }
+        let timeout = channel.eventLoop.scheduleTask(in: .seconds(30)) { promise.fail(ChannelError.eof) }
+        defer {
+            pacing.cancel()
+            timeout.cancel()
+            channel.close(promise: nil)
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// The same over h2c: one stream whose reads (and so its WINDOW_UPDATEs) are paced the same way.
+    static func downloadHTTP2(port: Int, path: String, group: any EventLoopGroup) async throws -> Int {
+        let (channel, multiplexer) = try await HTTP2TestClient.connect(port: port, group: group)
+        let promise = channel.eventLoop.makePromise(of: Int.self)
+        let stream = try await multiplexer.createStreamChannel { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.syncOptions!.setOption(.autoRead, value: false)
+                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
+                try stream.pipeline.syncOperations.addHandler(Counter(promise: promise))
+            }
+        }.get()
+        var head = HTTPRequestHead(version: .http2, method: .GET, uri: path)
+        head.headers.add(name: "host", value: "127.0.0.1:\(port)")
+        stream.write(HTTPClientRequestPart.head(head), promise: nil)
+        try await stream.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        let pacing = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(2), delay: .milliseconds(2)) { _ in
+            stream.read()
         }
         let timeout = channel.eventLoop.scheduleTask(in: .seconds(30)) { promise.fail(ChannelError.eof) }
         defer {
