@@ -33,8 +33,13 @@ final class Exchange {
     var waiting = false
     var timeout: Scheduled<Void>?
     var perTryTimeout: Scheduled<Void>?
-    /// When the upstream's response head arrived (the access log's `upstream_service_time`).
+    /// When the upstream's response head arrived.
     var responseHeadAt: NIODeadline?
+    /// Milliseconds from the request's start to the upstream's response head: Envoy's
+    /// `x-envoy-upstream-service-time`, which Istio's access log prints as `upstream_service_time`.
+    var upstreamServiceMillis: Int? {
+        responseHeadAt.map { Int(($0 - start).nanoseconds / 1_000_000) }
+    }
     /// Counted in `upstream_rq_active` and the endpoint's active requests.
     var countedActive = false
     /// Holds one of the cluster's retries (`maxRetries`): from the decision to retry until that try's outcome.

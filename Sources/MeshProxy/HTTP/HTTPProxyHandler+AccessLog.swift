@@ -30,7 +30,7 @@ extension HTTPProxyHandler {
             entry.requestID = exchange.head.headers.first(name: "x-request-id") ?? entry.requestID
             entry.upstreamCluster = exchange.cluster.config.name
             entry.upstreamHost = exchange.endpoint.map { "\($0.config.address)" }
-            entry.upstreamServiceTimeMillis = exchange.responseHeadAt.map { Int(($0 - exchange.start).nanoseconds / 1_000_000) }
+            entry.upstreamServiceTimeMillis = exchange.upstreamServiceMillis
             entry.routeName = exchange.rule?.name
             entry.attempts = exchange.machine.attempts
         }

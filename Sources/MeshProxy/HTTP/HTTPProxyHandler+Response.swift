@@ -60,6 +60,7 @@ extension HTTPProxyHandler {
         var response = head
         response.version = isHTTP2 ? .http2 : requestVersion
         HeaderPolicy.stripHopByHop(&response.headers)
+        response.headers.replaceOrAdd(name: "x-envoy-upstream-service-time", value: String(exchange.upstreamServiceMillis ?? 0))
         exchangePeerMetadata(in: &response)
         if let rule = exchange.rule {
             for (name, value) in rule.responseHeadersToSet { response.headers.replaceOrAdd(name: name, value: value) }

@@ -22,6 +22,17 @@ struct HTTPForwardingTests {
         #expect(kept.body.contains("x-forwarded-for: 10.0.0.1\n"))
     }
 
+    @Test("an upstream's response carries one x-envoy-upstream-service-time: the milliseconds to its head")
+    func upstreamServiceTime() async throws {
+        let upstreams = try await Upstreams.start(["a"])
+        let proxy = try await ProxyHarness.start(upstreams: upstreams.servers)
+        defer { Task { await proxy.stop(); await upstreams.stop() } }
+        let slow = try await proxy.get("/slow/60")
+        #expect(slow.headers["x-envoy-upstream-service-time"].count == 1)
+        let millis = try #require(slow.headers.first(name: "x-envoy-upstream-service-time").flatMap { Int($0) })
+        #expect(millis >= 60 && millis < 5_000)
+    }
+
     @Test("hop-by-hop headers and those named by Connection are not forwarded")
     func hopByHop() async throws {
         let upstreams = try await Upstreams.start(["a"])
@@ -83,6 +94,7 @@ struct HTTPForwardingTests {
         let response = try await proxy.get("/")
         #expect(response.status == 503)
         #expect(response.body.contains("connection failure"))
+        #expect(response.headers["x-envoy-upstream-service-time"].isEmpty, "a local answer has no upstream service time")
     }
 }
 
