@@ -21,6 +21,11 @@ extension HTTPProxyHandler {
         requestsSeen &+= 1
         let start = NIODeadline.now()
         lastActivity = start
+        // Like Envoy's connection manager, the request gets its id before anything looks at it: authorization
+        // providers, local answers and the access log see the id the upstream will.
+        if !head.headers.contains(name: "x-request-id") {
+            head.headers.add(name: "x-request-id", value: HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()))
+        }
         let isUpgrade = Self.isUpgradeRequest(head) && !isHTTP2
         // The HTTP/1 decoder stops parsing after an upgrade request: unless the upgrade is accepted (and the
         // connection becomes a splice), it can't carry another request, so any other answer closes it.
@@ -169,10 +174,9 @@ extension HTTPProxyHandler {
         if isHTTP2, !upstreamHead.headers.contains(name: "content-length"), head.method != .GET, head.method != .HEAD {
             upstreamHead.headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
         }
-        let loop = self.loop
         HeaderPolicy.addForwardingHeaders(
             &upstreamHead.headers, policy: listener.forwarding, clientAddress: clientAddress, secure: connection.secure,
-            peer: connection.peerCertificate, requestID: { HeaderPolicy.uuid(loop.nextRandom(), loop.nextRandom()) })
+            peer: connection.peerCertificate)
         offerPeerMetadata(in: &upstreamHead, to: cluster)
         if var span = activeSpan {
             span.context.inject(into: &upstreamHead.headers, spanID: span.spanID)

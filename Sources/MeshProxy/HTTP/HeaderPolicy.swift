@@ -1,7 +1,7 @@
 import NIOHTTP1
 
-/// Header rules of a forwarding proxy (RFC 9110 §7.6.1 hop-by-hop fields; Envoy's x-forwarded-* and
-/// x-request-id behaviour). Pure functions over `HTTPHeaders`.
+/// Header rules of a forwarding proxy (RFC 9110 §7.6.1 hop-by-hop fields; Envoy's x-forwarded-* behaviour and
+/// its x-request-id format). Pure functions over `HTTPHeaders`.
 enum HeaderPolicy {
     /// Fields that describe one connection and are never forwarded.
     static let hopByHop: Set<String> = [
@@ -45,11 +45,9 @@ enum HeaderPolicy {
     /// Sets the forwarding headers as Envoy does under `policy`: the client address is appended to
     /// `x-forwarded-for` only with `use_remote_address` (gateways); `x-forwarded-proto` is the downstream
     /// connection's scheme (`xff_num_trusted_hops` is 0, so a client's value is never trusted);
-    /// `x-forwarded-client-cert` follows `forward_client_cert_details`, `peer` being the mTLS client's certificate;
-    /// `x-request-id` is added when missing.
+    /// `x-forwarded-client-cert` follows `forward_client_cert_details`, `peer` being the mTLS client's certificate.
     static func addForwardingHeaders(
-        _ headers: inout HTTPHeaders, policy: ForwardingPolicy, clientAddress: String, secure: Bool, peer: PeerCertificate?,
-        requestID: () -> String
+        _ headers: inout HTTPHeaders, policy: ForwardingPolicy, clientAddress: String, secure: Bool, peer: PeerCertificate?
     ) {
         if policy.appendsForwardedFor {
             let existing = headers["x-forwarded-for"]
@@ -65,9 +63,6 @@ enum HeaderPolicy {
             headers.replaceOrAdd(name: "x-forwarded-client-cert", value: element)
         default:
             headers.remove(name: "x-forwarded-client-cert")
-        }
-        if !headers.contains(name: "x-request-id") {
-            headers.add(name: "x-request-id", value: requestID())
         }
     }
 

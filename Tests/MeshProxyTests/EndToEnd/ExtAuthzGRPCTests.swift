@@ -25,6 +25,11 @@ struct ExtAuthzGRPCTests {
         #expect(check.body == "hello")
         #expect(check.headers[":method"] == "POST")
         #expect(check.headers["x-ext-authz"] == "allow", "the gRPC check carries every request header")
+        // The request id exists before any filter runs (Envoy's connection manager makes it): the check and the
+        // upstream see the same one.
+        #expect(check.id.count == 36)
+        #expect(check.headers["x-request-id"] == check.id)
+        #expect(allowed.body.contains("x-request-id: \(check.id)\n"))
 
         let denied = try await proxy.get("/echo")
         #expect(denied.status == 401)

@@ -15,6 +15,8 @@ enum GRPCExtAuthzServer {
         var headers: [String: String]
         var path: String
         var body: String
+        /// `HttpRequest.id`: the request's x-request-id.
+        var id = ""
     }
 
     static func start(group: any EventLoopGroup, allowConnections: Bool = false) async throws -> AuthzTestServer<Check> {
@@ -33,6 +35,7 @@ enum GRPCExtAuthzServer {
             case 3:
                 let entry = try ProtoReader.fields(value.bytes)
                 check.headers[entry.first { $0.field == 1 }?.value.string ?? ""] = entry.first { $0.field == 2 }?.value.string ?? ""
+            case 1: check.id = value.string
             case 4: check.path = value.string
             case 11: check.body = value.string
             default: break
