@@ -52,7 +52,13 @@ enum BootstrapParser {
         }
         if let root = try spec.string("rootNamespace") { config.security.rootNamespace = root }
         if let fetch = try spec.child("jwksFetch") { try applyJWKSFetch(fetch, to: &config.security.jwksFetch) }
-        if let mesh = try spec.child("meshConfig") { try ExtensionProviderParser.apply(mesh, to: &config.security) }
+        if let mesh = try spec.child("meshConfig") {
+            try ExtensionProviderParser.apply(mesh, to: &config.security)
+            if let topology = try mesh.child("defaultConfig")?.child("gatewayTopology"), let hops = try topology.int("numTrustedProxies") {
+                guard hops >= 0 else { throw topology.fail("numTrustedProxies", "must not be negative") }
+                config.gateway.numTrustedProxies = hops
+            }
+        }
         for cluster in try spec.children("clusters") {
             let name = try cluster.requiredString("name").lowercased()
             var endpoints: [EndpointConfig] = []

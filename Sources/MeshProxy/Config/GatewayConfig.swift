@@ -66,6 +66,9 @@ public struct GatewaySettings: Sendable {
     public var portMap: [Int: Int] = [:]
     /// `credentialName` → certificate files (what a Kubernetes TLS secret holds).
     public var credentials: [String: ServerTLSConfig] = [:]
+    /// Istio's `gatewayTopology.numTrustedProxies` (Envoy's `xff_num_trusted_hops` on gateway listeners): how
+    /// many proxies in front of the gateway append to `x-forwarded-for` and are trusted to.
+    public var numTrustedProxies = 0
 
     public init() {}
 }

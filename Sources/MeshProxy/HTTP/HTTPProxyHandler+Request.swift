@@ -271,6 +271,7 @@ extension HTTPProxyHandler {
         return AuthzRequest(
             method: head.method.rawValue, path: head.uri, host: head.headers.first(name: "host"), port: connection.port,
             headers: headers, sourcePrincipal: connection.principal, sourceIP: connection.clientAddress,
+            remoteIP: listener.forwarding.trustedClientAddress(forwardedFor: head.headers["x-forwarded-for"], peer: connection.clientAddress),
             destinationIP: connection.localAddress, requestPrincipal: identity?.principal, claims: identity?.claims)
     }
 

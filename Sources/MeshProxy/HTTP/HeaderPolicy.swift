@@ -44,7 +44,7 @@ enum HeaderPolicy {
 
     /// Sets the forwarding headers as Envoy does under `policy`: the client address is appended to
     /// `x-forwarded-for` only with `use_remote_address` (gateways); `x-forwarded-proto` is the downstream
-    /// connection's scheme (`xff_num_trusted_hops` is 0, so a client's value is never trusted);
+    /// connection's scheme unless proxies in front are trusted (`xff_num_trusted_hops` > 0) and sent one;
     /// `x-forwarded-client-cert` follows `forward_client_cert_details`, `peer` being the mTLS client's certificate.
     static func addForwardingHeaders(
         _ headers: inout HTTPHeaders, policy: ForwardingPolicy, clientAddress: String, secure: Bool, peer: PeerCertificate?
@@ -53,7 +53,9 @@ enum HeaderPolicy {
             let existing = headers["x-forwarded-for"]
             headers.replaceOrAdd(name: "x-forwarded-for", value: (existing + [clientAddress]).joined(separator: ", "))
         }
-        headers.replaceOrAdd(name: "x-forwarded-proto", value: secure ? "https" : "http")
+        if policy.trustedHops == 0 || !headers.contains(name: "x-forwarded-proto") {
+            headers.replaceOrAdd(name: "x-forwarded-proto", value: secure ? "https" : "http")
+        }
         let element = peer.map { $0.xfccElement(by: policy.localURIs, includingCert: policy.includesCert) }
         switch (policy.clientCert, element) {
         case (.appendForward, let element?):

@@ -135,7 +135,9 @@ final class ProxyRuntime: Sendable {
                 authenticator: inbound ? authenticator : nil,
                 rateLimiters: listener.protocol == .http ? rateLimiters.filter { $0.config.scope.includes(listener) } : [],
                 metricLabels: .own(listener: listener, metadata: ownMetadata, principal: ownPrincipal),
-                forwarding: .of(listener, role: config.role, localURIs: listener.tls.map { Self.certificateURIs($0.certificateFile) } ?? ownURIs))
+                forwarding: .of(
+                    listener, role: config.role, localURIs: listener.tls.map { Self.certificateURIs($0.certificateFile) } ?? ownURIs,
+                    numTrustedProxies: config.gateway.numTrustedProxies))
         }
         var loops: [ObjectIdentifier: LoopState] = [:]
         for loop in group.makeIterator() {

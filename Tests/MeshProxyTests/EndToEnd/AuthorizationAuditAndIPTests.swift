@@ -87,3 +87,41 @@ struct AuthorizationAuditAndIPTests {
         #expect(stats.contains("http.meshctl.rbac.\(test.admitted ? "allowed" : "denied"): 1"), "\(stats)")
     }
 }
+
+/// `remoteIpBlocks` on HTTP: the original client as `x-forwarded-for` tells it, under Istio's gateway topology.
+@Suite("Authorization: remoteIpBlocks and x-forwarded-for end to end", .serialized)
+struct RemoteAddressTests {
+    static let denyRange = AuthorizationAuditAndIPTests.policy(
+        "no-doc-range", action: "DENY", rules: "[{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}]")
+
+    @Test("a gateway behind one trusted proxy judges the client that proxy saw; without trust, the connection's peer")
+    func gatewayTrustedProxies() async throws {
+        let upstreams = try await Upstreams.start(["app"])
+        let trusting = try await ProxyHarness.start(yaml: Self.denyRange, upstreams: upstreams.servers) {
+            $0.role = "gateway"
+            $0.gateway.numTrustedProxies = 1
+        }
+        let untrusting = try await ProxyHarness.start(yaml: Self.denyRange, upstreams: upstreams.servers) { $0.role = "gateway" }
+        defer { Task { await trusting.stop(); await untrusting.stop(); await upstreams.stop() } }
+
+        // The load balancer in front appended the client it saw (the last entry); what the client wrote before
+        // it is not trusted.
+        #expect(try await trusting.get("/echo", headers: [("x-forwarded-for", "198.51.100.1, 203.0.113.7")]).status == 403)
+        let passed = try await trusting.get(
+            "/echo", headers: [("x-forwarded-for", "203.0.113.7, 198.51.100.1"), ("x-forwarded-proto", "https")])
+        #expect(passed.status == 200)
+        #expect(passed.body.contains("x-forwarded-for: 203.0.113.7, 198.51.100.1, 127.0.0.1"))
+        #expect(passed.body.split(separator: "\n").contains("x-forwarded-proto: https"), "the trusted proxy's scheme is kept")
+        #expect(try await untrusting.get("/echo", headers: [("x-forwarded-for", "203.0.113.7")]).status == 200)
+    }
+
+    @Test("a sidecar judges the last x-forwarded-for entry (the edge proxy's), else the connection's peer")
+    func sidecarLastEntry() async throws {
+        let upstreams = try await Upstreams.start(["app"])
+        let sidecar = try await ProxyHarness.start(yaml: Self.denyRange, upstreams: upstreams.servers)
+        defer { Task { await sidecar.stop(); await upstreams.stop() } }
+        #expect(try await sidecar.get("/echo", headers: [("x-forwarded-for", "198.51.100.1, 203.0.113.7")]).status == 403)
+        #expect(try await sidecar.get("/echo", headers: [("x-forwarded-for", "203.0.113.7, 198.51.100.1")]).status == 200)
+        #expect(try await sidecar.get("/echo").status == 200)
+    }
+}

@@ -88,6 +88,10 @@ struct ConfigLoaderTests {
             ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {jwksFetch: {refreshInterval: 10m, maxStaleness: 5m}}",
              "ProxyBootstrap b: spec.jwksFetch.maxStaleness"),
             ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {jwksFetch: {retryBase: 0s}}", "ProxyBootstrap b: spec.jwksFetch.retryBase"),
+            ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {meshConfig: {defaultConfig: {gatewayTopology: {numTrustedProxies: -1}}}}",
+             "ProxyBootstrap b: spec.meshConfig.defaultConfig.gatewayTopology.numTrustedProxies"),
+            ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {meshConfig: {defaultConfig: {gatewayTopology: {numTrustedProxies: two}}}}",
+             "ProxyBootstrap b: spec.meshConfig.defaultConfig.gatewayTopology.numTrustedProxies"),
             ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {meshConfig: {extensionProviders: [{name: x, envoyExtAuthzHttp: {port: 80}}]}}",
              "ProxyBootstrap b: spec.meshConfig.extensionProviders[0].envoyExtAuthzHttp.service: required"),
             ("kind: ProxyBootstrap\nmetadata: {name: b}\nspec: {meshConfig: {extensionProviders: [{name: x, envoyExtAuthzGrpc: {service: authz}}]}}",
@@ -137,6 +141,19 @@ struct ConfigLoaderTests {
         #expect(fetch.retryBase == .milliseconds(500))
         #expect(fetch.retryMax == .seconds(30))
         #expect(fetch.caFile == "/etc/mesh/idp-ca.pem")
+    }
+
+    @Test("spec.meshConfig.defaultConfig.gatewayTopology.numTrustedProxies sets the gateway's trusted hops")
+    func gatewayTopology() throws {
+        let documents = try YAML.parseDocuments("""
+            kind: ProxyBootstrap
+            metadata: {name: ingress}
+            spec:
+              role: gateway
+              meshConfig: {defaultConfig: {gatewayTopology: {numTrustedProxies: 2}}}
+              listeners: [{name: http, address: 127.0.0.1:8080, protocol: http, upstream: 127.0.0.1:9080}]
+            """)
+        #expect(try ConfigLoader.load(documents: documents).gateway.numTrustedProxies == 2)
     }
 
     @Test("PeerAuthentication and AuthorizationPolicy set the listener's mode and the compiled policies")

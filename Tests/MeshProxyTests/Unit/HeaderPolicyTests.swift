@@ -19,6 +19,34 @@ struct HeaderPolicyTests {
         return result
     }
 
+    @Test(
+        "the trusted client address follows Envoy's x-forwarded-for rules",
+        arguments: [
+            // Envoy's examples: an edge proxy trusting no one uses the peer; an internal proxy the last entry; an
+            // edge proxy with two trusted proxies in front the second entry from the right.
+            (true, 0, ["203.0.113.128, 203.0.113.10, 203.0.113.1"], "192.0.2.5"),
+            (false, 0, ["203.0.113.128, 203.0.113.10, 203.0.113.1, 192.0.2.5"], "192.0.2.5"),
+            (true, 2, ["203.0.113.128, 203.0.113.10, 203.0.113.1"], "203.0.113.10"),
+            (true, 2, ["203.0.113.128", "203.0.113.10,203.0.113.1"], "203.0.113.10"),
+            (true, 3, ["203.0.113.10, 203.0.113.1"], "192.0.2.5"),
+            (false, 0, [], "192.0.2.5"),
+            (false, 0, ["unknown"], "192.0.2.5"),
+            (true, 1, ["2001:db8::7"], "2001:db8::7"),
+        ])
+    func trustedClientAddress(useRemoteAddress: Bool, hops: Int, forwardedFor: [String], expected: String) {
+        var policy = useRemoteAddress ? ForwardingPolicy.gateway : .sidecarInbound
+        policy.trustedHops = hops
+        #expect(policy.trustedClientAddress(forwardedFor: forwardedFor, peer: "192.0.2.5") == expected)
+    }
+
+    @Test("a gateway trusting proxies in front keeps their x-forwarded-proto; sets it when none came")
+    func trustedForwardedProto() {
+        var policy = ForwardingPolicy.gateway
+        policy.trustedHops = 1
+        #expect(forwarded(policy, [("x-forwarded-proto", "https")])["x-forwarded-proto"] == ["https"])
+        #expect(forwarded(policy, [])["x-forwarded-proto"] == ["http"])
+    }
+
     @Test("sidecars leave x-forwarded-for alone; gateways append the client address")
     func forwardedFor() {
         #expect(forwarded(.sidecarInbound, [("x-forwarded-for", "1.2.3.4")])["x-forwarded-for"] == ["1.2.3.4"])
