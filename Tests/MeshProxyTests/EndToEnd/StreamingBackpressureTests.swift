@@ -67,20 +67,7 @@ private enum SlowReader {
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
-        head.headers.add(name: "host", value: "127.0.0.1:\(port)")
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
-        let pacing = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(2), delay: .milliseconds(2)) { _ in
-            channel.read()
-        }
-        let timeout = channel.eventLoop.scheduleTask(in: .seconds(30)) { promise.fail(ChannelError.eof) }
-        defer {
-            pacing.cancel()
-            timeout.cancel()
-            channel.close(promise: nil)
-        }
-        return try await promise.futureResult.get()
+        return try await paced(channel, reading: channel, version: .http1_1, port: port, path: path, count: promise)
     }
 
     /// The same over h2c: one stream whose reads (and so its WINDOW_UPDATEs) are paced the same way.
@@ -94,20 +81,29 @@ private enum SlowReader {
                 try stream.pipeline.syncOperations.addHandler(Counter(promise: promise))
             }
         }.get()
-        var head = HTTPRequestHead(version: .http2, method: .GET, uri: path)
+        return try await paced(channel, reading: stream, version: .http2, port: port, path: path, count: promise)
+    }
+
+    /// Sends GET `path` on `requests`, then lets it read once every 2 ms until `count` has the body's size (30 s
+    /// bound); closes `connection` after.
+    private static func paced(
+        _ connection: any Channel, reading requests: any Channel, version: HTTPVersion, port: Int, path: String,
+        count: EventLoopPromise<Int>
+    ) async throws -> Int {
+        var head = HTTPRequestHead(version: version, method: .GET, uri: path)
         head.headers.add(name: "host", value: "127.0.0.1:\(port)")
-        stream.write(HTTPClientRequestPart.head(head), promise: nil)
-        try await stream.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
-        let pacing = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(2), delay: .milliseconds(2)) { _ in
-            stream.read()
+        requests.write(HTTPClientRequestPart.head(head), promise: nil)
+        try await requests.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        let pacing = connection.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(2), delay: .milliseconds(2)) { _ in
+            requests.read()
         }
-        let timeout = channel.eventLoop.scheduleTask(in: .seconds(30)) { promise.fail(ChannelError.eof) }
+        let timeout = connection.eventLoop.scheduleTask(in: .seconds(30)) { count.fail(ChannelError.eof) }
         defer {
             pacing.cancel()
             timeout.cancel()
-            channel.close(promise: nil)
+            connection.close(promise: nil)
         }
-        return try await promise.futureResult.get()
+        return try await count.futureResult.get()
     }
 
     private final class Counter: ChannelInboundHandler {
