@@ -17,19 +17,23 @@ final class HTTP2ServerConnection: ChannelInboundHandler, RemovableChannelHandle
     private var flushScheduled = false
     private let lifecycle: HTTP2Downstream?
 
-    /// `windowSize` is the initial window the connection's SETTINGS announce for streams, and the size the
-    /// connection's own window is raised to.
-    init(windowSize: Int, lifecycle: HTTP2Downstream?, makeHandler: @escaping () -> HTTPProxyHandler) {
+    let eventLoop: any EventLoop
+    let allocator: ByteBufferAllocator
+
+    /// The streams of `channel`. `windowSize` is the initial window the connection's SETTINGS announce for
+    /// streams, and the size the connection's own window is raised to.
+    init(
+        channel: any Channel, windowSize: Int, lifecycle: HTTP2Downstream?, makeHandler: @escaping () -> HTTPProxyHandler
+    ) {
+        self.eventLoop = channel.eventLoop
+        self.allocator = channel.allocator
         self.makeHandler = makeHandler
         self.streamWindowSize = windowSize
         self.connectionWindow = HTTP2InboundWindow(size: windowSize)
         self.lifecycle = lifecycle
     }
 
-    var eventLoop: any EventLoop { context!.eventLoop }
-    var allocator: ByteBufferAllocator { context!.channel.allocator }
     var isWritable: Bool { context?.channel.isWritable ?? false }
-    var openStreams: Int { streams.count }
 
     // MARK: Lifecycle
 

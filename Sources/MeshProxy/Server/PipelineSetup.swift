@@ -78,7 +78,7 @@ enum PipelineSetup {
         try sync.addHandler(FlushCoalescer.above(sync))
         try sync.addHandler(NIOHTTP2Handler(mode: .server, initialSettings: settings))
         try sync.addHandler(
-            HTTP2ServerConnection(windowSize: windowSize, lifecycle: downstream) {
+            HTTP2ServerConnection(channel: channel, windowSize: windowSize, lifecycle: downstream) {
                 HTTPProxyHandler(
                     runtime: runtime, listener: listener, loop: loop, isHTTP2: true, connection: info, metricsCache: metricsCache)
             })

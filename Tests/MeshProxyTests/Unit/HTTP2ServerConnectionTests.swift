@@ -20,7 +20,7 @@ struct HTTP2ServerConnectionTests {
             let runtime = self.runtime
             let loopState = runtime.loopState(for: loop)
             try channel.pipeline.syncOperations.addHandler(
-                HTTP2ServerConnection(windowSize: 1 << 20, lifecycle: nil) {
+                HTTP2ServerConnection(channel: channel, windowSize: 1 << 20, lifecycle: nil) {
                     HTTPProxyHandler(runtime: runtime, listener: runtime.listeners[0], loop: loopState, isHTTP2: true)
                 })
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
