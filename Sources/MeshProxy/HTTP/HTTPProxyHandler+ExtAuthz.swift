@@ -86,13 +86,15 @@ extension HTTPProxyHandler {
         case .deny(let status, let headers, let body):
             responseFlags = "UAEX"  // Envoy's flag for a request the external authorizer refused
             localResponse(HTTPResponseStatus(statusCode: status), body: body, keepAlive: pending.keepAlive, start: pending.start, extraHeaders: headers)
-        case .allow(let upstreamHeaders, let downstreamHeaders):
+        case .allow(let upstreamHeaders, let downstreamHeaders, let removing):
             if case .denied(let body) = listener.authorizer?.checkAfterProvider(pending.request) {
                 localResponse(.forbidden, body: body, keepAlive: pending.keepAlive, start: pending.start)
                 break
             }
             var head = pending.head
             for (name, value) in upstreamHeaders { head.headers.replaceOrAdd(name: name, value: value) }
+            // Host and pseudo-headers stay: without them the request is malformed (Envoy ignores them too).
+            for name in removing where name != "host" && !name.hasPrefix(":") { head.headers.remove(name: name) }
             if pending.client?.provider.requestBody != nil { head.headers.remove(name: "expect") }
             forwardAuthorized(
                 head, identity: pending.identity, keepAlive: pending.keepAlive, isUpgrade: pending.isUpgrade, start: pending.start,

@@ -18,6 +18,7 @@ struct ExtAuthzGRPCTests {
         #expect(allowed.status == 200)
         #expect(allowed.body.contains("x-user: alice"))
         #expect(allowed.body.contains("body=5"))
+        #expect(!allowed.body.contains("x-ext-authz:"), "ok_response.headers_to_remove takes the header off")
         #expect(allowed.headers.first(name: "x-welcome") == "hello")
         let check = try #require(authz.checks.first)
         #expect(check.grpcPath == "/envoy.service.auth.v3.Authorization/Check")

@@ -102,6 +102,8 @@ struct ExtAuthzTests {
         #expect(response.body.contains("x-user: alice"))
         #expect(response.body.contains("x-ext-authz-check-result: allowed"))
         #expect(!response.body.contains("x-internal"), "only headersToUpstreamOnAllow reach the upstream")
+        #expect(!response.body.contains("authorization:"), "the authorizer consumed the credentials (x-envoy-auth-headers-to-remove)")
+        #expect(response.body.contains("host: "), "Host is never removed")
         #expect(response.headers.first(name: "x-welcome") == "hello")
         #expect(response.headers.first(name: "x-internal") == nil)
         #expect(fixture.upstreams[0].requests == 1)

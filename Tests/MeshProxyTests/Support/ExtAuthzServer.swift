@@ -59,6 +59,7 @@ enum ExtAuthzServer {
                 headers.add(name: "x-user", value: "alice")
                 headers.add(name: "x-internal", value: "secret")
                 headers.add(name: "x-welcome", value: "hello")
+                headers.add(name: "x-envoy-auth-headers-to-remove", value: "authorization, host")
                 if check.header("x-ext-authz") == "slow" { delay = 2000 }
             case "fail":
                 status = .internalServerError

@@ -71,6 +71,7 @@ enum GRPCExtAuthzServer {
                     reply.message(1) { _ in }
                     reply.message(3) { ok in
                         ok.message(2) { $0.message(1) { $0.string(1, "x-user"); $0.string(2, "alice") } }
+                        ok.string(5, "x-ext-authz")
                         ok.message(6) { $0.message(1) { $0.string(1, "x-welcome"); $0.string(2, "hello") } }
                     }
                 } else {

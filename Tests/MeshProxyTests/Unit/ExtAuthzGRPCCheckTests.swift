@@ -44,7 +44,7 @@ struct ExtAuthzGRPCCheckTests {
             return
         }
         // ok_response {headers: [{header: {key: "a", value: "b"}}]}
-        guard case .allow(let upstream, let downstream) = try ExtAuthzGRPCCheck.decision(
+        guard case .allow(let upstream, let downstream, _) = try ExtAuthzGRPCCheck.decision(
             [0x1A, 0x0A, 0x12, 0x08, 0x0A, 0x06, 0x0A, 0x01, 0x61, 0x12, 0x01, 0x62])
         else {
             Issue.record("no allow")

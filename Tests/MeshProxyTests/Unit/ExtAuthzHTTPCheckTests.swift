@@ -42,12 +42,15 @@ struct ExtAuthzHTTPCheckTests {
             $0.headersToUpstreamOnAllow = [.exact("x-user")]
             $0.headersToDownstreamOnAllow = [.prefix("x-int")]
         }
-        guard case .allow(let upstream, let downstream) = ExtAuthzHTTPCheck.decision(status: 200, headers: headers, body: [], provider: provider) else {
+        guard case .allow(let upstream, let downstream, let removing) = ExtAuthzHTTPCheck.decision(
+            status: 200, headers: headers + [("X-Envoy-Auth-Headers-To-Remove", "Authorization, x-api-key")], body: [], provider: provider)
+        else {
             Issue.record("200 did not allow")
             return
         }
         #expect(upstream.map(\.0) == ["x-user"])
         #expect(downstream.map(\.0) == ["x-internal"])
+        #expect(removing == ["authorization", "x-api-key"])
         guard case .error = ExtAuthzHTTPCheck.decision(status: 503, headers: [], body: [], provider: provider) else {
             Issue.record("503 is not an error")
             return

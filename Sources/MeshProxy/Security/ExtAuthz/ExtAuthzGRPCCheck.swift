@@ -65,7 +65,8 @@ enum ExtAuthzGRPCCheck {
     }
 
     /// The decision in a `CheckResponse`: `status` (1, google.rpc.Status), `denied_response` (2: HttpStatus
-    /// `status` 1, `headers` 2, `body` 3) or `ok_response` (3: `headers` 2, `response_headers_to_add` 6).
+    /// `status` 1, `headers` 2, `body` 3) or `ok_response` (3: `headers` 2, `headers_to_remove` 5,
+    /// `response_headers_to_add` 6).
     static func decision(_ message: [UInt8]) throws(ProtoReader.Malformed) -> ExtAuthzDecision {
         var code: Int64 = 0
         var status: Int64 = 0
@@ -73,6 +74,7 @@ enum ExtAuthzGRPCCheck {
         var deniedHeaders: [(String, String)] = []
         var upstream: [(String, String)] = []
         var downstream: [(String, String)] = []
+        var removing: [String] = []
         for (field, value) in try ProtoReader.fields(message[...]) {
             switch field {
             case 1:
@@ -89,13 +91,14 @@ enum ExtAuthzGRPCCheck {
             case 3:
                 for (inner, part) in try ProtoReader.fields(value.bytes) {
                     if inner == 2 { upstream.append(try header(part.bytes)) }
+                    if inner == 5 { removing.append(part.string.lowercased()) }
                     if inner == 6 { downstream.append(try header(part.bytes)) }
                 }
             default:
                 break
             }
         }
-        guard code != 0 else { return .allow(upstreamHeaders: upstream, downstreamHeaders: downstream) }
+        guard code != 0 else { return .allow(upstreamHeaders: upstream, downstreamHeaders: downstream, removing: removing) }
         return .deny(status: (100...599).contains(status) ? Int(status) : 403, headers: deniedHeaders, body: body)
     }
 

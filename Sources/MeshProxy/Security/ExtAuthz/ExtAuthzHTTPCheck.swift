@@ -34,9 +34,13 @@ enum ExtAuthzHTTPCheck {
     static func decision(status: Int, headers: [(String, String)], body: [UInt8], provider: ExtAuthzProvider) -> ExtAuthzDecision {
         if (500..<600).contains(status) { return .error("the authorizer answered \(status)") }
         if status == 200 {
+            // Envoy's HTTP authorizers name the request headers to take off in `x-envoy-auth-headers-to-remove`.
+            let removing = headers.filter { $0.0.lowercased() == "x-envoy-auth-headers-to-remove" }
+                .flatMap { $0.1.split(separator: ",") }
+                .map { String($0.filter { $0 != " " && $0 != "\t" }).lowercased() }
             return .allow(
                 upstreamHeaders: select(headers, provider.headersToUpstreamOnAllow),
-                downstreamHeaders: select(headers, provider.headersToDownstreamOnAllow))
+                downstreamHeaders: select(headers, provider.headersToDownstreamOnAllow), removing: removing)
         }
         let kept: [(String, String)]
         if provider.headersToDownstreamOnDeny.isEmpty {
