@@ -2,23 +2,25 @@
 import Glibc
 #endif
 import Foundation
-import NIOConcurrencyHelpers
 
 /// Appends access log lines to a file from a thread of its own: request handlers only copy a line into a buffer
-/// under a lock, so a slow disk or a full pipe never stalls an event loop. The buffer is written every 100 ms, at
-/// once past 64 KiB, and on `close`; past 8 MiB unwritten (the file can't keep up), lines are dropped.
+/// under a lock, so a slow disk or a full pipe never stalls an event loop. The thread sleeps while nothing is
+/// queued; a queued line is written within 100 ms (with whatever joined it meanwhile), at once past 64 KiB, and
+/// on `close`. Past 8 MiB unwritten (the file can't keep up), lines are dropped and counted.
 final class AccessLogWriter: @unchecked Sendable {
     static let flushBytes = 64 * 1024
     static let maxBufferedBytes = 8 * 1024 * 1024
+    static let batchWindow: TimeInterval = 0.1
 
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    /// Guards `pending` and `closed`; its value is 1 when the thread should write at once.
-    private let wake = ConditionLock(value: 0)
+    /// Guards `pending` and `closed`; signalled when the thread has something to do.
+    private let condition = NSCondition()
     private var pending: [UInt8] = []
     private var closed = false
-    /// 1 once the thread has written everything and stopped.
-    private let finished = ConditionLock(value: 0)
+    /// Signalled once the thread has written everything and stopped.
+    private let finished = NSCondition()
+    private var stopped = false
 
     /// Opens `config`'s file for appending (standard error without a path). A file that can't be opened is a
     /// config error naming the field that set it.
@@ -31,44 +33,56 @@ final class AccessLogWriter: @unchecked Sendable {
         return AccessLogWriter(descriptor: descriptor, owns: true)
     }
 
-    private init(descriptor: Int32, owns: Bool) {
+    init(descriptor: Int32, owns: Bool) {
         self.descriptor = descriptor
         self.ownsDescriptor = owns
         Thread.detachNewThread { [self] in run() }
     }
 
-    /// Queues `line` and a newline; never blocks on I/O.
-    func append(_ line: String) {
-        wake.lock()
-        guard !closed, pending.count + line.utf8.count < Self.maxBufferedBytes else {
-            wake.unlock()
-            return
-        }
+    /// Queues `line` and a newline; never blocks on I/O. False when the line was dropped (the buffer is full or
+    /// the writer closed).
+    @discardableResult
+    func append(_ line: String) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed, pending.count + line.utf8.count < Self.maxBufferedBytes else { return false }
+        let wasEmpty = pending.isEmpty
         pending.append(contentsOf: line.utf8)
         pending.append(UInt8(ascii: "\n"))
-        wake.unlock(withValue: pending.count >= Self.flushBytes ? 1 : 0)
+        if wasEmpty || pending.count >= Self.flushBytes { condition.signal() }
+        return true
     }
 
     /// Writes what is queued and stops (shutdown, or a reload that moved the log elsewhere); waits up to 2 s.
     func close() {
-        wake.lock()
+        condition.lock()
         closed = true
-        wake.unlock(withValue: 1)
-        if finished.lock(whenValue: 1, timeoutSeconds: 2) { finished.unlock() }
+        condition.signal()
+        condition.unlock()
+        finished.lock()
+        let deadline = Date(timeIntervalSinceNow: 2)
+        while !stopped && finished.wait(until: deadline) {}
+        finished.unlock()
     }
 
     private func run() {
         while true {
-            if !wake.lock(whenValue: 1, timeoutSeconds: 0.1) { wake.lock() }
+            condition.lock()
+            while pending.isEmpty && !closed { condition.wait() }
+            // Something is queued: lines arriving within the batch window leave in the same write.
+            let deadline = Date(timeIntervalSinceNow: Self.batchWindow)
+            while pending.count < Self.flushBytes && !closed && condition.wait(until: deadline) {}
             let chunk = pending
             pending.removeAll(keepingCapacity: true)
             let done = closed
-            wake.unlock(withValue: 0)
+            condition.unlock()
             write(chunk)
             if done {
                 if ownsDescriptor { _ = Glibc.close(descriptor) }
                 finished.lock()
-                finished.unlock(withValue: 1)
+                stopped = true
+                finished.signal()
+                finished.unlock()
                 return
             }
         }

@@ -34,6 +34,6 @@ extension HTTPProxyHandler {
             entry.routeName = exchange.rule?.name
             entry.attempts = exchange.machine.attempts
         }
-        writer.append(entry.json)
+        if !writer.append(entry.json) { runtime.stats.accessLogDropped.add(1, ordering: .relaxed) }
     }
 }

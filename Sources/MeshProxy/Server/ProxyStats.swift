@@ -16,6 +16,8 @@ final class ProxyStats: Sendable {
     let downstreamCxTxBytes = Atomic<Int>(0)
     let faultAborts = Atomic<Int>(0)
     let faultDelays = Atomic<Int>(0)
+    /// Access log lines dropped because the file couldn't keep up.
+    let accessLogDropped = Atomic<Int>(0)
     let noRoute = Atomic<Int>(0)
     let tcpConnections = Atomic<Int>(0)
     let websocketUpgrades = Atomic<Int>(0)
@@ -99,6 +101,7 @@ final class ProxyStats: Sendable {
             ("config_reload.update_rejected", configReloadRejected.load(ordering: .relaxed)),
             ("fault.aborts_injected", faultAborts.load(ordering: .relaxed)),
             ("fault.delays_injected", faultDelays.load(ordering: .relaxed)),
+            ("access_log.lines_dropped", accessLogDropped.load(ordering: .relaxed)),
             ("metadata_exchange.alpn_protocol_found", peerExchangeFound.load(ordering: .relaxed)),
             ("metadata_exchange.initial_header_not_found", peerExchangeBadMagic.load(ordering: .relaxed)),
             ("metadata_exchange.header_not_found", peerExchangeMalformed.load(ordering: .relaxed)),
