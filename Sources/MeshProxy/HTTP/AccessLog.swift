@@ -69,6 +69,13 @@ struct AccessLogEntry {
         return JSON.emit(line)
     }
 
+    /// An IP and port as Envoy prints socket addresses (`10.0.0.1:8080`, `[2001:db8::1]:8080`); the IP alone
+    /// without a port.
+    static func socketAddress(_ ip: String, port: Int?) -> String {
+        guard let port else { return ip }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
     /// `seconds` since 1970 as Envoy's `%START_TIME%`: RFC 3339 in UTC with milliseconds.
     static func timestamp(_ seconds: Double) -> String {
         var whole = time_t(seconds.rounded(.down))

@@ -48,10 +48,15 @@ struct ForwardingPolicy: Sendable, Equatable {
     /// proxies are trusted; without it, the entry `trustedHops` places left of the last (the last one by
     /// default, as the edge proxy appended it). The peer when the list is too short or the entry is no IP.
     func trustedClientAddress(forwardedFor: [String], peer: String) -> String {
+        forwardedClient(forwardedFor) ?? peer
+    }
+
+    /// The trusted client address when `x-forwarded-for` gives it; nil when it is the connection's peer.
+    func forwardedClient(_ forwardedFor: [String]) -> String? {
         let entries = forwardedFor.flatMap { $0.split(separator: ",") }
         let fromRight = appendsForwardedFor ? trustedHops : trustedHops + 1
-        guard fromRight > 0, entries.count >= fromRight else { return peer }
+        guard fromRight > 0, entries.count >= fromRight else { return nil }
         let entry = String(entries[entries.count - fromRight].filter { $0 != " " && $0 != "\t" })
-        return IPAddress(entry) != nil ? entry : peer
+        return IPAddress(entry) != nil ? entry : nil
     }
 }

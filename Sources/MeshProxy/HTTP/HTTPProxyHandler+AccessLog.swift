@@ -11,9 +11,12 @@ extension HTTPProxyHandler {
             userAgent: headers.first(name: "user-agent"), forwardedFor: headers.first(name: "x-forwarded-for"),
             requestID: headers.first(name: "x-request-id"))
         let version = isHTTP2 ? "HTTP/2" : "HTTP/\(head.version.major).\(head.version.minor)"
+        // Envoy's %DOWNSTREAM_REMOTE_ADDRESS% is the trusted client address: from x-forwarded-for it has port 0.
+        let remote = listener.forwarding.forwardedClient(headers["x-forwarded-for"]).map { AccessLogEntry.socketAddress($0, port: 0) }
+            ?? AccessLogEntry.socketAddress(connection.clientAddress, port: connection.clientPort)
         return AccessLogEntry(
             head: fields, protocol: version, startTime: AccessLogEntry.timestamp(Self.wallClockSeconds()),
-            remote: connection.clientAddress, local: connection.localAddress)
+            remote: remote, local: connection.localAddress.map { AccessLogEntry.socketAddress($0, port: connection.localPort) })
     }
 
     /// Completes and queues the current request's line: the answer, and where `exchange` (if any) sent it.

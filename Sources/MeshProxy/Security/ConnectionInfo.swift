@@ -7,6 +7,9 @@ import NIOSSL
 struct ConnectionInfo: Sendable {
     /// The client's IP (`source.ip`).
     var clientAddress: String
+    /// The client's and the local socket's ports (the access log prints `ip:port`).
+    var clientPort: Int?
+    var localPort: Int?
     /// The local IP the client connected to (`destination.ip`).
     var localAddress: String?
     /// The workload port (`destination.port`): the listener's `targetPort`, else the bound port.
@@ -27,6 +30,7 @@ struct ConnectionInfo: Sendable {
         let wantsDetails = listener.forwarding.clientCert != .sanitize && listener.config.protocol == .http
         return ConnectionInfo(
             clientAddress: channel.remoteAddress?.ipAddress ?? "127.0.0.1",
+            clientPort: channel.remoteAddress?.port, localPort: channel.localAddress?.port,
             localAddress: channel.localAddress?.ipAddress,
             port: listener.config.targetPort ?? channel.localAddress?.port,
             principal: certificate.flatMap(PeerIdentity.spiffeID(of:)),

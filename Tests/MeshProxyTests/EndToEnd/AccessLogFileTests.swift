@@ -57,10 +57,15 @@ struct AccessLogFileTests {
         #expect(first["upstream_service_time"]?.intValue != nil)
         #expect(first["start_time"]?.stringValue?.hasSuffix("Z") == true)
         #expect(first["authority"]?.stringValue?.hasPrefix("127.0.0.1") == true)
+        // The trusted client address: a sidecar takes the last x-forwarded-for entry (port 0), else the peer.
+        #expect(first["downstream_remote_address"] == .string("10.0.0.9:0"))
+        #expect(first["downstream_local_address"] == .string("127.0.0.1:\(proxy.port)"))
         let local = lines[1]
         #expect(local["response_code"] == .int(404))
         #expect(local["response_flags"] == .string("NR"))
         #expect(local["upstream_host"] == .null)
+        let peer = try #require(local["downstream_remote_address"]?.stringValue)
+        #expect(peer.hasPrefix("127.0.0.1:") && peer != "127.0.0.1:0")
         #expect(local["request_id"]?.stringValue?.count == 36, "a local answer has the request id Envoy makes for every request")
     }
 

@@ -30,4 +30,11 @@ struct AccessLogEntryTests {
         #expect(line["upstream_service_time"] == .null)
         #expect(!entry.json.contains("\n"))
     }
+
+    @Test("socket addresses print as Envoy's: ip:port, [v6]:port, the bare IP without a port")
+    func socketAddresses() {
+        #expect(AccessLogEntry.socketAddress("10.0.0.1", port: 8080) == "10.0.0.1:8080")
+        #expect(AccessLogEntry.socketAddress("2001:db8::1", port: 0) == "[2001:db8::1]:0")
+        #expect(AccessLogEntry.socketAddress("10.0.0.1", port: nil) == "10.0.0.1")
+    }
 }
