@@ -37,8 +37,8 @@ enum PeerExchangeFrame {
             PeerMetadataHeaders.metadataName: .structure(metadata.fields), PeerMetadataHeaders.idName: .string(id),
         ])
         var any = ProtobufWriter()
-        any.string(field: 1, structTypeURL)
-        any.message(field: 2, data)
+        any.string(1, structTypeURL)
+        any.lengthDelimited(2, data)
         return bigEndian(magic) + bigEndian(UInt32(any.bytes.count)) + any.bytes
     }
 

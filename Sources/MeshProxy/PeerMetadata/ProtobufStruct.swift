@@ -27,9 +27,9 @@ enum ProtobufStruct {
         var writer = ProtobufWriter()
         for key in fields.keys.sorted() {
             var entry = ProtobufWriter()
-            entry.string(field: 1, key)
-            entry.message(field: 2, encodeValue(fields[key]!))
-            writer.message(field: 1, entry.bytes)
+            entry.string(1, key)
+            entry.lengthDelimited(2, encodeValue(fields[key]!))
+            writer.lengthDelimited(1, entry.bytes)
         }
         return writer.bytes
     }
@@ -37,15 +37,15 @@ enum ProtobufStruct {
     private static func encodeValue(_ value: ProtobufValue) -> [UInt8] {
         var writer = ProtobufWriter()
         switch value {
-        case .null: writer.varint(field: 1, 0)
-        case .number(let number): writer.fixed64(field: 2, number.bitPattern)
-        case .string(let text): writer.string(field: 3, text)
-        case .bool(let flag): writer.varint(field: 4, flag ? 1 : 0)
-        case .structure(let fields): writer.message(field: 5, encode(fields))
+        case .null: writer.varint(1, 0)
+        case .number(let number): writer.fixed64(2, number.bitPattern)
+        case .string(let text): writer.string(3, text)
+        case .bool(let flag): writer.varint(4, flag ? 1 : 0)
+        case .structure(let fields): writer.lengthDelimited(5, encode(fields))
         case .list(let values):
             var list = ProtobufWriter()
-            for element in values { list.message(field: 1, encodeValue(element)) }
-            writer.message(field: 6, list.bytes)
+            for element in values { list.lengthDelimited(1, encodeValue(element)) }
+            writer.lengthDelimited(6, list.bytes)
         }
         return writer.bytes
     }

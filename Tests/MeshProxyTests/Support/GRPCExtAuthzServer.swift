@@ -26,14 +26,14 @@ enum GRPCExtAuthzServer {
     /// The `attributes.request.http` fields of a CheckRequest.
     static func check(path grpcPath: String, request: [UInt8]) throws -> Check {
         func field(_ number: Int, of message: ArraySlice<UInt8>) throws -> ArraySlice<UInt8> {
-            try ProtoReader.fields(message).first { $0.field == number }?.value.bytes ?? []
+            try ProtobufReader.fields(message).first { $0.field == number }?.value.bytes ?? []
         }
         let http = try field(2, of: field(4, of: field(1, of: request[...])))
         var check = Check(grpcPath: grpcPath, headers: [:], path: "", body: "")
-        for (number, value) in try ProtoReader.fields(http) {
+        for (number, value) in try ProtobufReader.fields(http) {
             switch number {
             case 3:
-                let entry = try ProtoReader.fields(value.bytes)
+                let entry = try ProtobufReader.fields(value.bytes)
                 check.headers[entry.first { $0.field == 1 }?.value.string ?? ""] = entry.first { $0.field == 2 }?.value.string ?? ""
             case 1: check.id = value.string
             case 4: check.path = value.string
@@ -66,7 +66,7 @@ enum GRPCExtAuthzServer {
                     return
                 }
                 seen.withLockedValue { $0.append(check) }
-                var reply = ProtoWriter()
+                var reply = ProtobufWriter(omittingDefaults: true)
                 if check.headers["x-ext-authz"] == "allow" || (check.headers.isEmpty && allowConnections) {
                     reply.message(1) { _ in }
                     reply.message(3) { ok in

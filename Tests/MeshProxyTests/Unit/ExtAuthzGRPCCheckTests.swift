@@ -6,7 +6,7 @@ import Testing
 struct ExtAuthzGRPCCheckTests {
     @Test("varints, strings and nested messages are written as the wire format specifies; proto3 defaults are left out")
     func writer() {
-        var writer = ProtoWriter()
+        var writer = ProtobufWriter(omittingDefaults: true)
         writer.varint(1, 300)
         writer.string(2, "hi")
         writer.varint(3, 0)
@@ -14,16 +14,22 @@ struct ExtAuthzGRPCCheckTests {
         writer.message(5) { $0.varint(1, 1) }
         writer.varint(6, UInt64(bitPattern: -1))
         #expect(writer.bytes == [0x08, 0xAC, 0x02, 0x12, 0x02, 0x68, 0x69, 0x2A, 0x02, 0x08, 0x01, 0x30] + Array(repeating: 0xFF, count: 9) + [0x01])
+        // Without omittingDefaults (oneof members: a Struct value's kind) defaults are written too.
+        var every = ProtobufWriter()
+        every.varint(3, 0)
+        every.string(4, "")
+        every.message(5) { $0.varint(1, 0) }
+        #expect(every.bytes == [0x18, 0x00, 0x22, 0x00, 0x2A, 0x02, 0x08, 0x00])
     }
 
     @Test("fields are read back in order, unknown wire types skipped, truncated input refused")
     func reader() throws {
-        let fields = try ProtoReader.fields([0x08, 0xAC, 0x02, 0x15, 1, 2, 3, 4, 0x12, 0x02, 0x68, 0x69][...])
+        let fields = try ProtobufReader.fields([0x08, 0xAC, 0x02, 0x15, 1, 2, 3, 4, 0x12, 0x02, 0x68, 0x69][...])
         #expect(fields.map(\.field) == [1, 2, 2])
         #expect(fields[0].value.integer == 300)
         #expect(fields[2].value.string == "hi")
-        #expect(throws: ProtoReader.Malformed.self) { try ProtoReader.fields([0x12, 0x05, 0x68][...]) }
-        #expect(throws: ProtoReader.Malformed.self) { try ProtoReader.fields([0x08, 0xAC][...]) }
+        #expect(throws: ProtobufReader.Malformed.self) { try ProtobufReader.fields([0x12, 0x05, 0x68][...]) }
+        #expect(throws: ProtobufReader.Malformed.self) { try ProtobufReader.fields([0x08, 0xAC][...]) }
     }
 
     @Test("a CheckResponse with a non-OK status denies with denied_response's status and body; OK allows with ok_response's headers")
@@ -52,7 +58,7 @@ struct ExtAuthzGRPCCheckTests {
         }
         #expect(upstream.map { "\($0.0)=\($0.1)" } == ["a=b"])
         #expect(downstream.isEmpty)
-        #expect(throws: ProtoReader.Malformed.self) { try ExtAuthzGRPCCheck.decision([0x1A, 0x0A, 0x12]) }
+        #expect(throws: ProtobufReader.Malformed.self) { try ExtAuthzGRPCCheck.decision([0x1A, 0x0A, 0x12]) }
     }
 
     @Test("a CheckRequest carries the peers and the HTTP request: method, path, host, scheme, headers (with pseudo-headers), body")
@@ -72,11 +78,11 @@ struct ExtAuthzGRPCCheckTests {
         #expect(check.headers[":method"] == "POST")
         #expect(check.headers["x-envoy-auth-partial-body"] == "false")
 
-        let attributes = try ProtoReader.fields(message[...])[0].value.bytes
-        let peers = try ProtoReader.fields(attributes)
-        let source = try ProtoReader.fields(peers.first { $0.field == 1 }!.value.bytes)
+        let attributes = try ProtobufReader.fields(message[...])[0].value.bytes
+        let peers = try ProtobufReader.fields(attributes)
+        let source = try ProtobufReader.fields(peers.first { $0.field == 1 }!.value.bytes)
         #expect(source.first { $0.field == 4 }?.value.string == "spiffe://cluster.local/ns/a/sa/b")
-        let socket = try ProtoReader.fields(ProtoReader.fields(ProtoReader.fields(peers.first { $0.field == 2 }!.value.bytes)[0].value.bytes)[0].value.bytes)
+        let socket = try ProtobufReader.fields(ProtobufReader.fields(ProtobufReader.fields(peers.first { $0.field == 2 }!.value.bytes)[0].value.bytes)[0].value.bytes)
         #expect(socket.map(\.field) == [2, 3])
         #expect(socket[0].value.string == "10.0.0.2")
         #expect(socket[1].value.integer == 8080)

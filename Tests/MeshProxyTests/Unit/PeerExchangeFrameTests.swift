@@ -57,8 +57,8 @@ struct PeerExchangeFrameTests {
         func framed(_ body: [UInt8]) -> [UInt8] { [0x3D, 0x23, 0x04, 0x67, 0, 0, 0, UInt8(body.count)] + body }
         func any(typeURL: String, value: [UInt8]) -> [UInt8] {
             var writer = ProtobufWriter()
-            writer.string(field: 1, typeURL)
-            writer.message(field: 2, value)
+            writer.string(1, typeURL)
+            writer.lengthDelimited(2, value)
             return writer.bytes
         }
         #expect(PeerExchangeFrame.parse(framed([0x0A, 0x7F, 0x01])) == .refused(.malformed))

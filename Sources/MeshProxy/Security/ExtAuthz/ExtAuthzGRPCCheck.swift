@@ -10,7 +10,7 @@ enum ExtAuthzGRPCCheck {
     /// `request` (4).`http` (2); a TCP connection (no head) is described by its peers alone.
     static func request(for input: ExtAuthzClient.Input, packAsBytes: Bool) -> [UInt8] {
         let connection = input.connection
-        var message = ProtoWriter()
+        var message = ProtobufWriter(omittingDefaults: true)
         message.message(1) { attributes in
             attributes.message(1) { source in
                 source.message(1) { $0.message(1) { $0.string(2, connection.clientAddress) } }
@@ -35,7 +35,7 @@ enum ExtAuthzGRPCCheck {
 
     /// `AttributeContext.HttpRequest`: id, method, headers (a map, with pseudo-headers), path, host, scheme,
     /// size, protocol, and the body as `body` or `raw_body`.
-    private static func http(_ head: HTTPRequestHead, _ input: ExtAuthzClient.Input, packAsBytes: Bool, into http: inout ProtoWriter) {
+    private static func http(_ head: HTTPRequestHead, _ input: ExtAuthzClient.Input, packAsBytes: Bool, into http: inout ProtobufWriter) {
         var headers: [String: String] = [:]
         for (name, value) in head.headers {
             let key = name.lowercased()
@@ -67,7 +67,7 @@ enum ExtAuthzGRPCCheck {
     /// The decision in a `CheckResponse`: `status` (1, google.rpc.Status), `denied_response` (2: HttpStatus
     /// `status` 1, `headers` 2, `body` 3) or `ok_response` (3: `headers` 2, `headers_to_remove` 5,
     /// `response_headers_to_add` 6).
-    static func decision(_ message: [UInt8]) throws(ProtoReader.Malformed) -> ExtAuthzDecision {
+    static func decision(_ message: [UInt8]) throws(ProtobufReader.Malformed) -> ExtAuthzDecision {
         var code: Int64 = 0
         var status: Int64 = 0
         var body = ""
@@ -75,21 +75,21 @@ enum ExtAuthzGRPCCheck {
         var upstream: [(String, String)] = []
         var downstream: [(String, String)] = []
         var removing: [String] = []
-        for (field, value) in try ProtoReader.fields(message[...]) {
+        for (field, value) in try ProtobufReader.fields(message[...]) {
             switch field {
             case 1:
-                for (inner, part) in try ProtoReader.fields(value.bytes) where inner == 1 { code = part.integer }
+                for (inner, part) in try ProtobufReader.fields(value.bytes) where inner == 1 { code = part.integer }
             case 2:
-                for (inner, part) in try ProtoReader.fields(value.bytes) {
+                for (inner, part) in try ProtobufReader.fields(value.bytes) {
                     switch inner {
-                    case 1: for (f, v) in try ProtoReader.fields(part.bytes) where f == 1 { status = v.integer }
+                    case 1: for (f, v) in try ProtobufReader.fields(part.bytes) where f == 1 { status = v.integer }
                     case 2: deniedHeaders.append(try header(part.bytes))
                     case 3: body = part.string
                     default: break
                     }
                 }
             case 3:
-                for (inner, part) in try ProtoReader.fields(value.bytes) {
+                for (inner, part) in try ProtobufReader.fields(value.bytes) {
                     if inner == 2 { upstream.append(try header(part.bytes)) }
                     if inner == 5 { removing.append(part.string.lowercased()) }
                     if inner == 6 { downstream.append(try header(part.bytes)) }
@@ -103,10 +103,10 @@ enum ExtAuthzGRPCCheck {
     }
 
     /// `HeaderValueOption`: `header` (1) with `key` (1) and `value` (2).
-    private static func header(_ option: ArraySlice<UInt8>) throws(ProtoReader.Malformed) -> (String, String) {
+    private static func header(_ option: ArraySlice<UInt8>) throws(ProtobufReader.Malformed) -> (String, String) {
         var key = "", value = ""
-        for (field, part) in try ProtoReader.fields(option) where field == 1 {
-            for (inner, text) in try ProtoReader.fields(part.bytes) {
+        for (field, part) in try ProtobufReader.fields(option) where field == 1 {
+            for (inner, text) in try ProtobufReader.fields(part.bytes) {
                 if inner == 1 { key = text.string.lowercased() }
                 if inner == 2 { value = text.string }
             }
