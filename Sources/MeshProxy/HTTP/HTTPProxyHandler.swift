@@ -173,19 +173,16 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if holdsDownstreamReads {
-            readPending = true
-            return
-        }
-        context.read()
+        if mayRead() { context.read() }
     }
 
-    /// Whether more of the request can't be taken now: an ext-authz provider is being asked, or the body's
-    /// upstream can't take more.
-    var holdsDownstreamReads: Bool {
-        if pendingExtAuthz?.holdsReads == true { return true }
-        if let exchange, !exchange.machine.requestEnded, !(exchange.upstream?.isWritable ?? false) { return true }
-        return false
+    /// Whether more of the request may be read now. Not while an ext-authz provider is being asked or the body's
+    /// upstream can't take more: the read is then held (`readPending`) until `resumeDownstreamReads`.
+    func mayRead() -> Bool {
+        let holds = pendingExtAuthz?.holdsReads == true
+            || (exchange.map { !$0.machine.requestEnded && !($0.upstream?.isWritable ?? false) } ?? false)
+        if holds { readPending = true }
+        return !holds
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -52,7 +52,6 @@ final class HTTP2ServerConnection: ChannelInboundHandler, RemovableChannelHandle
         let increment = streamWindowSize - 65_535
         guard increment > 0 else { return }
         sendWindowUpdate(increment, on: .rootStream)
-        flushSoon()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -66,12 +65,7 @@ final class HTTP2ServerConnection: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func closeAllStreams() {
-        let open = streams
-        streams.removeAll()
-        for stream in open.values {
-            stream.closed()
-            lifecycle?.streamClosed()
-        }
+        for id in Array(streams.keys) { forget(id) }
     }
 
     // MARK: Inbound

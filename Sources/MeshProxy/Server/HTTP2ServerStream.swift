@@ -60,10 +60,8 @@ final class HTTP2ServerStream {
         if buffer.readableBytes > 0 { handler?.requestBody(buffer) }
         if data.endStream {
             endRequest(trailers: nil)
-        } else if let increment = inbound.received(flowControlledBytes, consume: !(handler?.holdsDownstreamReads ?? false)) {
+        } else if let increment = inbound.received(flowControlledBytes, consume: handler?.mayRead() ?? true) {
             connection.sendWindowUpdate(increment, on: id)
-        } else if inbound.held > 0 {
-            handler?.readPending = true
         }
     }
 
