@@ -398,7 +398,6 @@ extension HTTPProxyHandler {
 
     private func hashInput(for cluster: ClusterRuntime, head: HTTPRequestHead) -> HashPolicy.Input? {
         guard case .consistentHash(let key) = cluster.config.loadBalancer else { return nil }
-        let socketPair = connection.socketPair.isEmpty ? clientAddress : connection.socketPair
-        return HashPolicy.input(key, headers: head.headers, client: clientAddress, connection: socketPair)
+        return HashPolicy.input(key, headers: head.headers, client: clientAddress, connection: connection.socketPair)
     }
 }

@@ -20,8 +20,6 @@ struct ConnectionInfo: Sendable {
     var secure = false
     /// The mTLS peer's certificate, read only where `x-forwarded-client-cert` needs it.
     var peerCertificate: PeerCertificate?
-    /// Both socket addresses with their ports: tells this connection from others of the same client.
-    var socketPair = ""
 
     /// Reads the addresses of `channel` and the peer identity of its TLS handler, if any.
     static func of(_ channel: any Channel, listener: ListenerRuntime) -> ConnectionInfo {
@@ -35,7 +33,9 @@ struct ConnectionInfo: Sendable {
             port: listener.config.targetPort ?? channel.localAddress?.port,
             principal: certificate.flatMap(PeerIdentity.spiffeID(of:)),
             secure: tls != nil,
-            peerCertificate: wantsDetails ? certificate.flatMap(PeerCertificate.of) : nil,
-            socketPair: "\(channel.remoteAddress?.description ?? "")\(channel.localAddress?.description ?? "")")
+            peerCertificate: wantsDetails ? certificate.flatMap(PeerCertificate.of) : nil)
     }
+
+    /// Both socket addresses with their ports: tells this connection from others of the same client.
+    var socketPair: String { "\(clientAddress):\(clientPort ?? 0)-\(localAddress ?? ""):\(localPort ?? 0)" }
 }
